@@ -1,0 +1,12 @@
+"""socium: simulate group dynamics with vectorized rules or LLM agents.
+
+The public API mirrors the CLI: :func:`run`, :func:`resume`, :func:`load` and the :class:`Run`
+result; pure metric functions live in :mod:`socium.metrics`.
+"""
+
+from socium import errors
+from socium.experiment.runner import Run, load, resume, run
+
+__version__ = "0.1.0"
+
+__all__ = ["Run", "__version__", "errors", "load", "resume", "run"]

@@ -1,0 +1,139 @@
+"""Columnar batches that flow through one engine step.
+
+``schedule -> ids -> world.batches -> Batch -> world.observe -> ObsBatch -> policy.decide ->
+ActionBatch -> world.apply -> EventBatch``. Every batch is struct-of-arrays: one array per column,
+aligned with ``ids``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["ActionBatch", "Batch", "EventBatch", "ObsBatch"]
+
+
+def _check_columns(ids: np.ndarray, columns: Mapping[str, np.ndarray], what: str) -> None:
+    for name, col in columns.items():
+        if len(col) != len(ids):
+            raise ValueError(f"{what} column {name!r} has {len(col)} rows, expected {len(ids)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A group of agents that act together, with world-specific columns (e.g. sampled partners).
+
+    Within one batch the world guarantees that applying all actions at once gives the same result
+    as applying them in the batch's order (no agent's update reads or writes what an earlier one
+    in the batch wrote), so policies can decide for the whole batch concurrently.
+    """
+
+    ids: np.ndarray
+    columns: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_columns(self.ids, self.columns, "batch")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ObsBatch:
+    """What each agent of a batch observes, one array per column, aligned with ``ids``."""
+
+    ids: np.ndarray
+    columns: Mapping[str, np.ndarray] = field(default_factory=dict)
+    batch: Batch | None = None
+
+    def __post_init__(self) -> None:
+        _check_columns(self.ids, self.columns, "observation")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionBatch:
+    """The actions chosen for the agents of a batch, aligned with ``ids``.
+
+    ``source`` records who decided each action: ``"rules"``, ``"llm"`` or ``"fallback"``; rule
+    policies leave it ``None`` (meaning all rules).
+    """
+
+    ids: np.ndarray
+    columns: Mapping[str, np.ndarray] = field(default_factory=dict)
+    obs: ObsBatch | None = None
+    source: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        _check_columns(self.ids, self.columns, "action")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+
+@dataclass(frozen=True, slots=True)
+class EventBatch:
+    """What happened in a step, as columns ``agent``, ``other`` (-1 if none) and ``value``.
+
+    ``kind`` names the event type (``"update"``, ``"activate"``, ...). Worlds with richer events
+    (posts, messages) keep those in their own tables and emit summary events here.
+    """
+
+    kind: str
+    agent: np.ndarray
+    other: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def make(
+        cls,
+        kind: str,
+        agent: np.ndarray,
+        other: np.ndarray | None = None,
+        value: np.ndarray | None = None,
+    ) -> EventBatch:
+        """Build an event batch, filling ``other`` with -1 and ``value`` with NaN when absent."""
+        agent = np.asarray(agent, dtype=np.int64)
+        n = len(agent)
+        other = np.full(n, -1, np.int64) if other is None else np.asarray(other, dtype=np.int64)
+        value = np.full(n, np.nan) if value is None else np.asarray(value, dtype=np.float64)
+        if len(other) != n or len(value) != n:
+            raise ValueError("event columns agent, other and value must have equal length")
+        return cls(kind, agent, other, value)
+
+    @classmethod
+    def empty(cls, kind: str = "none") -> EventBatch:
+        """An event batch with no rows."""
+        return cls.make(kind, np.empty(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.agent)
+
+    @staticmethod
+    def concat(batches: Sequence[EventBatch]) -> list[EventBatch]:
+        """Merge consecutive batches of the same kind (keeps order)."""
+        merged: list[EventBatch] = []
+        for b in batches:
+            if not len(b):
+                continue
+            if merged and merged[-1].kind == b.kind:
+                last = merged[-1]
+                merged[-1] = EventBatch(
+                    b.kind,
+                    np.concatenate([last.agent, b.agent]),
+                    np.concatenate([last.other, b.other]),
+                    np.concatenate([last.value, b.value]),
+                )
+            else:
+                merged.append(b)
+        return merged

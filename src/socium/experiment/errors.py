@@ -1,0 +1,113 @@
+"""Turn pydantic validation errors into one-line :class:`~socium.errors.ConfigError` messages."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from socium.errors import ConfigError
+
+__all__ = ["config_error_from_validation"]
+
+
+def _members(annotation: Any) -> list[Any]:
+    """Flatten Annotated/Union/Optional annotations into their member types."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            out.extend(_members(arg))
+        return out
+    return [annotation]
+
+
+def _pick_model(annotation: Any, data: Any) -> type[BaseModel] | None:
+    """The BaseModel member of ``annotation`` that ``data`` is meant for (by its tag value)."""
+    models = [m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)]
+    if len(models) == 1:
+        return models[0]
+    if isinstance(data, Mapping):
+        for model in models:
+            for tag in ("kind", "dist"):
+                field = model.model_fields.get(tag)
+                if field is None or tag not in data:
+                    continue
+                allowed = typing.get_args(field.annotation)
+                if data[tag] in allowed:
+                    return model
+    return None
+
+
+def _describe_path(model: type[BaseModel], data: Any, loc: Sequence[Any]):
+    """Walk ``loc`` through ``data``; return (dotted path, model at the parent of the last key)."""
+    parts: list[str] = []
+    current_model: type[BaseModel] | None = model
+    parent_model: type[BaseModel] | None = model
+    node = data
+    for item in loc:
+        if isinstance(node, Mapping) and item in node:
+            parent_model = current_model
+            parts.append(str(item))
+            field = current_model.model_fields.get(str(item)) if current_model else None
+            node = node[item]
+            if field is None:
+                current_model = None
+                continue
+            current_model = _pick_model(field.annotation, node)
+            if current_model is None:
+                # dict[str, Model] values: look inside the dict's value type
+                args = typing.get_args(field.annotation)
+                if typing.get_origin(field.annotation) is dict and len(args) == 2:
+                    current_model = {"__dict__": args[1]}  # type: ignore[assignment]
+        elif isinstance(node, Sequence) and not isinstance(node, str) and isinstance(item, int):
+            parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
+            node = node[item] if item < len(node) else None
+        elif isinstance(current_model, dict):  # inside dict[str, Model]
+            continue
+        elif isinstance(node, Mapping):  # a key missing from the input (or an extra key)
+            parent_model = current_model
+            parts.append(str(item))
+            node = None
+        # else: a union tag or validator name that pydantic adds to loc; skip it
+    return ".".join(parts), parent_model, node
+
+
+def config_error_from_validation(
+    exc: ValidationError, model: type[BaseModel], data: Any, prefix: str = ""
+) -> ConfigError:
+    """Build a one-line :class:`ConfigError` from the first error of ``exc``.
+
+    Parameters
+    ----------
+    exc : pydantic.ValidationError
+        The validation failure.
+    model : type[BaseModel]
+        The model that was validated.
+    data : Any
+        The raw input that failed, used to name fields as the user wrote them.
+    prefix : str
+        Dotted path of ``data`` inside the whole config (e.g. ``"world"``).
+    """
+    err = exc.errors()[0]
+    path, parent, _ = _describe_path(model, data, err["loc"])
+    field = ".".join(p for p in (prefix, path) if p)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = ""
+        if isinstance(parent, type) and issubclass(parent, BaseModel):
+            names = [f.alias or n for n, f in parent.model_fields.items()]
+            allowed = f"; allowed keys: {', '.join(names)}"
+        return ConfigError(field, f"unknown key{allowed}")
+    if kind == "missing":
+        return ConfigError(field, "required key is missing")
+    message = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    if isinstance(value, (int, float, str, bool)) and kind not in {"union_tag_invalid"}:
+        message += f" (got {value!r})"
+    return ConfigError(field, message)

@@ -1,0 +1,188 @@
+"""Recorders: where each step's metrics, events and checkpoints go.
+
+:class:`SQLiteRecorder` writes the run database ``run.sqlite`` (WAL mode), one transaction per
+step. Tables (queryable with SQL or DuckDB after the run):
+
+``run_info(key TEXT PRIMARY KEY, value TEXT)``
+    seed, world, version, resolved config (JSON).
+``metrics(step INTEGER, name TEXT, value REAL, PRIMARY KEY (step, name))``
+    per-step scalar metrics, long format.
+``events(step INTEGER, seq INTEGER, kind TEXT, agent INTEGER, other INTEGER, value REAL)``
+    what happened; ``other`` is -1 and ``value`` NULL when not applicable.
+``checkpoints(step INTEGER PRIMARY KEY, state BLOB)``
+    engine state every ``checkpoint_every`` steps (see :func:`socium.core.engine.encode_checkpoint`).
+
+:class:`MemoryRecorder` keeps the metrics (and optionally the events) in memory, for runs with
+``out=None``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from socium.core.engine import StepRecord
+
+__all__ = ["MemoryRecorder", "SQLiteRecorder", "metrics_frame"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS run_info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS metrics (
+    step INTEGER NOT NULL, name TEXT NOT NULL, value REAL, PRIMARY KEY (step, name)
+);
+CREATE TABLE IF NOT EXISTS events (
+    step INTEGER NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+    agent INTEGER NOT NULL, other INTEGER NOT NULL, value REAL
+);
+CREATE INDEX IF NOT EXISTS events_step ON events (step);
+CREATE TABLE IF NOT EXISTS checkpoints (step INTEGER PRIMARY KEY, state BLOB NOT NULL);
+"""
+
+
+def metrics_frame(rows: dict[int, dict[str, float]]) -> pd.DataFrame:
+    """Wide DataFrame (one row per step, ``step`` first) from ``{step: {name: value}}``."""
+    if not rows:
+        return pd.DataFrame({"step": pd.Series(dtype="int64")})
+    df = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+    df.index.name = "step"
+    return df.reset_index()
+
+
+def _clean(value: float) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+class SQLiteRecorder:
+    """Write steps to ``run.sqlite``, one transaction per step.
+
+    Parameters
+    ----------
+    path : Path
+        Database file; created if missing.
+    record_events : bool
+        Whether to store events (metrics and checkpoints are always stored).
+    """
+
+    wants_checkpoints = True
+
+    def __init__(self, path: Path, *, record_events: bool = True):
+        self.path = Path(path)
+        self.record_events = record_events
+        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+
+    def set_info(self, info: dict[str, Any]) -> None:
+        """Store run-level key/value pairs (values JSON-encoded)."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO run_info VALUES (?, ?)",
+                [(k, json.dumps(v)) for k, v in info.items()],
+            )
+
+    def get_info(self) -> dict[str, Any]:
+        """Run-level key/value pairs."""
+        rows = self.conn.execute("SELECT key, value FROM run_info").fetchall()
+        return {k: json.loads(v) for k, v in rows}
+
+    def write_step(self, record: StepRecord, checkpoint: bytes | None) -> None:
+        """Store one step's metrics, events and optional checkpoint atomically."""
+        cur = self.conn.cursor()
+        cur.execute("BEGIN")
+        try:
+            cur.executemany(
+                "INSERT INTO metrics VALUES (?, ?, ?)",
+                [(record.step, k, _clean(v)) for k, v in record.metrics.items()],
+            )
+            if self.record_events:
+                seq = 0
+                for batch in record.events:
+                    n = len(batch)
+                    values = batch.value.astype(object)
+                    values[np.isnan(batch.value)] = None
+                    cur.executemany(
+                        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                        zip(
+                            [record.step] * n,
+                            range(seq, seq + n),
+                            [batch.kind] * n,
+                            batch.agent.tolist(),
+                            batch.other.tolist(),
+                            values.tolist(),
+                            strict=True,
+                        ),
+                    )
+                    seq += n
+            if checkpoint is not None:
+                cur.execute(
+                    "INSERT OR REPLACE INTO checkpoints VALUES (?, ?)", (record.step, checkpoint)
+                )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def last_checkpoint(self) -> tuple[int, bytes] | None:
+        """The latest checkpoint as ``(step, blob)``, or ``None``."""
+        row = self.conn.execute(
+            "SELECT step, state FROM checkpoints ORDER BY step DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]))
+
+    def truncate_after(self, step: int) -> None:
+        """Delete everything recorded after ``step`` (used when resuming from a checkpoint)."""
+        with self.conn:
+            for table in ("metrics", "events", "checkpoints"):
+                self.conn.execute(f"DELETE FROM {table} WHERE step > ?", (step,))
+
+    def metrics(self) -> pd.DataFrame:
+        """Per-step metrics as a wide DataFrame."""
+        rows: dict[int, dict[str, float]] = {}
+        for step, name, value in self.conn.execute(
+            "SELECT step, name, value FROM metrics ORDER BY step"
+        ):
+            rows.setdefault(step, {})[name] = np.nan if value is None else value
+        return metrics_frame(rows)
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close."""
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
+
+
+class MemoryRecorder:
+    """Keep steps in memory (``out=None`` runs); nothing touches the disk.
+
+    Parameters
+    ----------
+    keep_events : bool
+        Keep every step's events in :attr:`events` (off by default to stay cheap).
+    """
+
+    wants_checkpoints = False
+
+    def __init__(self, *, keep_events: bool = False):
+        self.keep_events = keep_events
+        self.rows: dict[int, dict[str, float]] = {}
+        self.events: dict[int, list] = {}
+        self.checkpoint: tuple[int, bytes] | None = None
+
+    def write_step(self, record: StepRecord, checkpoint: bytes | None) -> None:
+        """Store one step."""
+        self.rows[record.step] = dict(record.metrics)
+        if self.keep_events:
+            self.events[record.step] = record.events
+
+    def metrics(self) -> pd.DataFrame:
+        """Per-step metrics as a wide DataFrame."""
+        return metrics_frame(self.rows)

@@ -1,0 +1,92 @@
+"""Kill a run with SIGKILL mid-way, resume it, and compare with an uninterrupted run."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import socium
+
+TESTS = Path(__file__).resolve().parents[1]
+
+CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    sys.path.insert(0, {tests!r})
+    from conftest import RandomWalkWorld
+    from socium.core.registry import WORLDS
+    import socium
+    WORLDS.register("test_walk", RandomWalkWorld)
+    cfg = json.loads({cfg!r})
+    def slow(step):
+        open({marker!r}, "w").write(str(step))
+        time.sleep(0.02)
+    socium.run(cfg, out={out!r}, progress=slow)
+    """
+)
+
+
+def _run_and_kill(cfg, out: Path, kill_at: int) -> None:
+    marker = out.parent / f"{out.name}.step"
+    code = CHILD.format(tests=str(TESTS), cfg=json.dumps(cfg), marker=str(marker), out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if marker.exists() and marker.read_text() and int(marker.read_text()) >= kill_at:
+            break
+        if proc.poll() is not None:
+            pytest.fail("child finished before it could be killed")
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "summary.json").exists()
+
+
+def _without_wall(summary: dict) -> dict:
+    summary = json.loads(json.dumps(summary))
+    summary["run"].pop("wall_s")
+    return summary
+
+
+@pytest.mark.parametrize("kill_at", [2, 9, 17])
+def test_sigkill_then_resume_is_identical(walk_world, walk_config, tmp_path, kill_at):
+    cfg = dict(walk_config, run={"seed": 11, "steps": 25, "checkpoint_every": 4})
+    reference = socium.run(cfg, out=tmp_path / "ref")
+    killed = tmp_path / "killed"
+    _run_and_kill(cfg, killed, kill_at)
+    resumed = socium.resume(killed)
+    assert _without_wall(resumed.summary) == _without_wall(reference.summary)
+    a = pd.read_parquet(killed / "agents.parquet")
+    b = pd.read_parquet(tmp_path / "ref" / "agents.parquet")
+    assert a.equals(b)
+    assert (killed / "agents.parquet").read_bytes() == (tmp_path / "ref" / "agents.parquet").read_bytes()
+    assert (killed / "metrics.csv").read_text() == (tmp_path / "ref" / "metrics.csv").read_text()
+    con = sqlite3.connect(killed / "run.sqlite")
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    steps = [s for (s,) in con.execute("SELECT DISTINCT step FROM metrics ORDER BY step")]
+    assert steps == list(range(26))
+    ev_k = con.execute("SELECT step, seq, kind, agent, other, value FROM events ORDER BY step, seq").fetchall()
+    ref = sqlite3.connect(tmp_path / "ref" / "run.sqlite")
+    ev_r = ref.execute("SELECT step, seq, kind, agent, other, value FROM events ORDER BY step, seq").fetchall()
+    assert ev_k == ev_r
+
+
+def test_resume_of_finished_run_returns_it(walk_world, walk_config, tmp_path):
+    first = socium.run(walk_config, out=tmp_path / "r")
+    again = socium.resume(tmp_path / "r")
+    assert again.summary == first.summary
+    assert np.array_equal(again.agents["x"], first.agents["x"])
+
+
+def test_resume_of_non_run_dir_fails(tmp_path):
+    with pytest.raises(socium.errors.ResumeError, match="not a run directory"):
+        socium.resume(tmp_path)

@@ -237,3 +237,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted; `socium resume DIR` continues the run")
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -103,7 +103,7 @@ def check_world(config: Mapping[str, Any], steps: int = 6, seed: int = 0) -> Non
 
 
 def check_determinism(config: Mapping[str, Any], steps: int = 6, seed: int = 0) -> None:
-    """Same seed -> byte-identical events, metrics and state; another seed -> a different run."""
+    """Same seed -> byte-identical events, metrics and state."""
     sim1, rec1 = run_steps(config, steps, seed)
     sim2, rec2 = run_steps(config, steps, seed)
     assert event_bytes(rec1) == event_bytes(rec2), "same seed gave different events"

@@ -4,9 +4,9 @@ The public API mirrors the CLI: :func:`run`, :func:`resume`, :func:`load` and th
 result; pure metric functions live in :mod:`socium.metrics`.
 """
 
-from socium import errors
+from socium import errors, metrics
 from socium.experiment.runner import Run, load, resume, run
 
 __version__ = "0.1.0"
 
-__all__ = ["Run", "__version__", "errors", "load", "resume", "run"]
+__all__ = ["Run", "__version__", "errors", "load", "metrics", "resume", "run"]

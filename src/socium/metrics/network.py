@@ -142,7 +142,8 @@ def friendship_paradox(graph: Any, weighted: bool = False) -> dict[str, float | 
         ``karate_club_graph``, are ignored and the sparsity pattern is used. If True, the degree
         :math:`k_u` is replaced by the strength :math:`s_u = \sum_v w_{uv}` and the neighbour
         mean by the weight-averaged neighbour strength :math:`\sum_v w_{uv} s_v / s_u`
-        (the convention of ``networkx.average_neighbor_degree(G, weight=...)``); for a directed
+        (note: ``networkx.average_neighbor_degree(G, weight=...)`` averages unweighted
+        neighbour degrees instead, so the two differ on weighted graphs); for a directed
         graph the symmetrized weight is :math:`\max(w_{uv}, w_{vu})`.
 
     Returns
@@ -181,8 +182,9 @@ def friendship_paradox(graph: Any, weighted: bool = False) -> dict[str, float | 
 
     Isolates (degree 0) have no neighbours, so they are excluded from
     ``mean_neighbor_degree_node`` and ``fraction_paradox``, but they are included in
-    :math:`\langle k \rangle` and :math:`\langle k^2 \rangle` (they lower both moments
-    equally, so the ratio is unchanged up to the shared factor).
+    :math:`\langle k \rangle` and :math:`\langle k^2 \rangle` (they scale both moments by
+    the same factor, so the ratio :math:`\langle k^2 \rangle / \langle k \rangle` is exactly
+    unchanged).
     A graph with nodes but no edges returns ``mean_degree = 0`` and NaN for the three
     neighbour keys, which are undefined there.
 

@@ -70,8 +70,11 @@ def _with_progress(total: int, label: str, fn):
 def _print_summary(run: Any) -> None:
     summary = run.summary
     info = summary["run"]
-    table = Table(title=f"{info['world']} · {info['n_agents']} agents · {info['steps']} steps "
-                  f"· seed {info['seed']} · {info['wall_s']} s", show_header=True)
+    table = Table(
+        title=f"{info['world']} · {info['n_agents']} agents · {info['steps']} steps "
+        f"· seed {info['seed']} · {info['wall_s']} s",
+        show_header=True,
+    )
     table.add_column("metric")
     table.add_column("value", overflow="fold")
     for key, value in summary["final"].items():
@@ -101,7 +104,9 @@ def run(
     config: Annotated[Path, typer.Argument(help="TOML or YAML scenario file.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Run directory.")] = None,
     seed: Annotated[int | None, typer.Option(help="Root seed (overrides run.seed).")] = None,
-    steps: Annotated[int | None, typer.Option(help="Number of steps (overrides run.steps).")] = None,
+    steps: Annotated[
+        int | None, typer.Option(help="Number of steps (overrides run.steps).")
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a config key: dotted.key=value (repeatable)."),
@@ -131,7 +136,7 @@ def run(
 
 @app.command()
 def resume(run_dir: Annotated[Path, typer.Argument(help="An interrupted run directory.")]) -> None:
-    """Continue an interrupted run from its last checkpoint (same result as an uninterrupted run)."""
+    """Continue an interrupted run from its last checkpoint (same result as if never stopped)."""
     from socium.errors import SociumError
     from socium.experiment.runner import resume as resume_run
 

@@ -88,7 +88,7 @@ def check_world(config: Mapping[str, Any], steps: int = 6, seed: int = 0) -> Non
 
     # checkpoint round trip: stop half-way, restore into a fresh simulation, continue
     half = steps // 2
-    sim_a, rec_a = run_steps(config, half, seed)
+    sim_a, _rec_a = run_steps(config, half, seed)
     blob = encode_checkpoint(sim_a.get_state())
     cfg = load_config(config, {"run.seed": seed, "run.steps": steps})
     sim_b = build_simulation(cfg)

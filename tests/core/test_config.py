@@ -15,7 +15,10 @@ def _err(cfg) -> str:
     return msg
 
 
-BASE = {"network": {"kind": "erdos_renyi", "n": 30, "p": 0.2}, "world": {"name": "opinion", "model": "deffuant"}}
+BASE = {
+    "network": {"kind": "erdos_renyi", "n": 30, "p": 0.2},
+    "world": {"name": "opinion", "model": "deffuant"},
+}
 
 
 def test_unknown_top_level_key():
@@ -82,7 +85,10 @@ def test_yaml_config(tmp_path):
 
 
 def test_missing_per_agent_file_writes_nothing(tmp_path):
-    cfg = {**BASE, "population": {"init": {"opinion": {"from": "file", "path": str(tmp_path / "x.csv")}}}}
+    cfg = {
+        **BASE,
+        "population": {"init": {"opinion": {"from": "file", "path": str(tmp_path / "x.csv")}}},
+    }
     with pytest.raises(ConfigError, match=r"^population\.init\.opinion: .*not found"):
         socium.run(cfg, out=tmp_path / "run")
     assert not (tmp_path / "run").exists()

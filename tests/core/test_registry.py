@@ -22,7 +22,7 @@ def test_registering_over_an_entry_point_is_an_error():
 
 
 def test_unknown_name_lists_allowed():
-    with pytest.raises(RegistryError, match="allowed: .*opinion"):
+    with pytest.raises(RegistryError, match=r"allowed: .*opinion"):
         WORLDS.get("nope")
 
 

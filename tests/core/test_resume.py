@@ -68,15 +68,21 @@ def test_sigkill_then_resume_is_identical(walk_world, walk_config, tmp_path, kil
     a = pd.read_parquet(killed / "agents.parquet")
     b = pd.read_parquet(tmp_path / "ref" / "agents.parquet")
     assert a.equals(b)
-    assert (killed / "agents.parquet").read_bytes() == (tmp_path / "ref" / "agents.parquet").read_bytes()
+    assert (killed / "agents.parquet").read_bytes() == (
+        tmp_path / "ref" / "agents.parquet"
+    ).read_bytes()
     assert (killed / "metrics.csv").read_text() == (tmp_path / "ref" / "metrics.csv").read_text()
     con = sqlite3.connect(killed / "run.sqlite")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     steps = [s for (s,) in con.execute("SELECT DISTINCT step FROM metrics ORDER BY step")]
     assert steps == list(range(26))
-    ev_k = con.execute("SELECT step, seq, kind, agent, other, value FROM events ORDER BY step, seq").fetchall()
+    ev_k = con.execute(
+        "SELECT step, seq, kind, agent, other, value FROM events ORDER BY step, seq"
+    ).fetchall()
     ref = sqlite3.connect(tmp_path / "ref" / "run.sqlite")
-    ev_r = ref.execute("SELECT step, seq, kind, agent, other, value FROM events ORDER BY step, seq").fetchall()
+    ev_r = ref.execute(
+        "SELECT step, seq, kind, agent, other, value FROM events ORDER BY step, seq"
+    ).fetchall()
     assert ev_k == ev_r
 
 

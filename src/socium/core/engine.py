@@ -22,7 +22,14 @@ from socium.core.protocol import Policy, World
 from socium.core.rng import RunRNG
 from socium.core.schedule import Schedule
 
-__all__ = ["Simulation", "StepRecord", "StepSink", "decode_checkpoint", "encode_checkpoint", "run_loop"]
+__all__ = [
+    "Simulation",
+    "StepRecord",
+    "StepSink",
+    "decode_checkpoint",
+    "encode_checkpoint",
+    "run_loop",
+]
 
 
 @dataclass(slots=True)

@@ -80,7 +80,9 @@ class Population:
         """Set a persona column (any dtype, including strings)."""
         arr = np.asarray(values, dtype=object if not isinstance(values, np.ndarray) else None)
         if arr.shape[0] != self.size:
-            raise ValueError(f"persona column {name!r} has {arr.shape[0]} values, expected {self.size}")
+            raise ValueError(
+                f"persona column {name!r} has {arr.shape[0]} values, expected {self.size}"
+            )
         self.personas[name] = arr
 
     def nbytes(self) -> int:

@@ -43,7 +43,8 @@ class Registry(Generic[T]):
         for ep in entry_points(group=self.group):
             if ep.name in seen and seen[ep.name] != ep.value:
                 raise RegistryError(
-                    f"{self.kind} {ep.name!r} is registered twice: by {seen[ep.name]} and {ep.value}"
+                    f"{self.kind} {ep.name!r} is registered twice: "
+                    f"by {seen[ep.name]} and {ep.value}"
                 )
             seen[ep.name] = ep.value
         for name, target in seen.items():

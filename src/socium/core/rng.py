@@ -1,4 +1,4 @@
-"""Seeded random streams: one :class:`numpy.random.SeedSequence` per run, a child stream per component.
+"""Seeded random streams: one :class:`numpy.random.SeedSequence` per run, one child per component.
 
 Every component (schedule, world, each policy, an LLM sampling seed, ...) asks the run's
 :class:`RunRNG` for its own stream by name. A stream's seed depends only on the root seed and the
@@ -68,7 +68,7 @@ class RunRNG:
         return gen
 
     def integer_seed(self, name: str) -> int:
-        """A deterministic 31-bit integer seed for libraries that take an int (e.g. an LLM sampler)."""
+        """A deterministic 31-bit integer seed for libraries that take an int (an LLM sampler)."""
         return int(self.seed_sequence(name).generate_state(1, dtype=np.uint32)[0] >> 1)
 
     def get_state(self) -> dict[str, Any]:

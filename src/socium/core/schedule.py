@@ -106,7 +106,9 @@ class ActivitySchedule(Schedule):
         return np.flatnonzero(rng.random(self.prob.shape[0]) < self.prob).astype(np.int64)
 
 
-def build_schedule(spec: SynchronousSpec | RandomSequentialSpec | ActivitySpec, population: Population) -> Schedule:
+def build_schedule(
+    spec: SynchronousSpec | RandomSequentialSpec | ActivitySpec, population: Population
+) -> Schedule:
     """Instantiate the schedule described by ``spec`` for ``population``."""
     n = population.size
     if isinstance(spec, SynchronousSpec):

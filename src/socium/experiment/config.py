@@ -168,7 +168,7 @@ def resolve_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Res
     """Validate a raw config dict: sections first, then the world's own config."""
     data = dict(data)
     if "world" not in data:
-        raise ConfigError("world", "required section is missing (e.g. [world] name = \"opinion\")")
+        raise ConfigError("world", 'required section is missing (e.g. [world] name = "opinion")')
     try:
         sections = RunConfig.model_validate(data)
     except ValidationError as exc:
@@ -176,11 +176,15 @@ def resolve_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Res
     world_data = dict(sections.world)
     name = world_data.pop("name", None)
     if name is None:
-        raise ConfigError("world.name", f"required key is missing; allowed: {', '.join(WORLDS.names())}")
+        raise ConfigError(
+            "world.name", f"required key is missing; allowed: {', '.join(WORLDS.names())}"
+        )
     try:
         world_cls = WORLDS.get(name)
     except RegistryError:
-        raise ConfigError("world.name", f"unknown world {name!r}; allowed: {', '.join(WORLDS.names())}") from None
+        raise ConfigError(
+            "world.name", f"unknown world {name!r}; allowed: {', '.join(WORLDS.names())}"
+        ) from None
     try:
         world_config = world_cls.Config.model_validate(world_data)
     except ValidationError as exc:

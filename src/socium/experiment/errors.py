@@ -44,38 +44,47 @@ def _pick_model(annotation: Any, data: Any) -> type[BaseModel] | None:
     return None
 
 
+def _field_model(model: type[BaseModel] | None, key: str, value: Any):
+    """Model (or dict-value annotation) of field ``key`` of ``model`` for input ``value``."""
+    if model is None:
+        return None, None
+    field = model.model_fields.get(key)
+    if field is None:
+        return None, None
+    annotation = field.annotation
+    if typing.get_origin(annotation) is dict:
+        return None, typing.get_args(annotation)[1]
+    return _pick_model(annotation, value), None
+
+
 def _describe_path(model: type[BaseModel], data: Any, loc: Sequence[Any]):
-    """Walk ``loc`` through ``data``; return (dotted path, model at the parent of the last key)."""
+    """Walk ``loc`` through ``data``; return (dotted path, model holding the last key, node)."""
     parts: list[str] = []
-    current_model: type[BaseModel] | None = model
-    parent_model: type[BaseModel] | None = model
+    current: type[BaseModel] | None = model
+    parent: type[BaseModel] | None = model
+    dict_values: Any = None  # annotation of values when the current node is a dict[str, X]
     node = data
     for item in loc:
-        if isinstance(node, Mapping) and item in node:
-            parent_model = current_model
+        is_tag = isinstance(node, Mapping) and item in (node.get("kind"), node.get("dist"))
+        if isinstance(node, Mapping) and item in node and not (is_tag and item not in node):
+            parent = current
             parts.append(str(item))
-            field = current_model.model_fields.get(str(item)) if current_model else None
             node = node[item]
-            if field is None:
-                current_model = None
-                continue
-            current_model = _pick_model(field.annotation, node)
-            if current_model is None:
-                # dict[str, Model] values: look inside the dict's value type
-                args = typing.get_args(field.annotation)
-                if typing.get_origin(field.annotation) is dict and len(args) == 2:
-                    current_model = {"__dict__": args[1]}  # type: ignore[assignment]
-        elif isinstance(node, Sequence) and not isinstance(node, str) and isinstance(item, int):
-            parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
+            if dict_values is not None:
+                current, dict_values = _pick_model(dict_values, node), None
+            else:
+                current, dict_values = _field_model(current, str(item), node)
+        elif isinstance(node, list) and isinstance(item, int):
+            if parts:
+                parts[-1] = f"{parts[-1]}[{item}]"
             node = node[item] if item < len(node) else None
-        elif isinstance(current_model, dict):  # inside dict[str, Model]
-            continue
-        elif isinstance(node, Mapping):  # a key missing from the input (or an extra key)
-            parent_model = current_model
+        elif is_tag or isinstance(item, int) or not isinstance(node, Mapping):
+            continue  # a union tag or validator name that pydantic adds to loc
+        else:  # a key missing from the input (or an extra key)
+            parent = current
             parts.append(str(item))
             node = None
-        # else: a union tag or validator name that pydantic adds to loc; skip it
-    return ".".join(parts), parent_model, node
+    return ".".join(parts), parent, node
 
 
 def config_error_from_validation(

@@ -1,4 +1,4 @@
-"""Build and execute runs: :func:`run`, :func:`resume`, :func:`load`, and the :class:`Run` result."""
+"""Build and execute runs: :func:`run`, :func:`resume`, :func:`load`, and :class:`Run`."""
 
 from __future__ import annotations
 
@@ -95,16 +95,15 @@ def build_simulation(cfg: ResolvedConfig) -> Simulation:
             raise ConfigError("network", str(exc)) from None
     elif world_cls.requires_network:
         raise ConfigError(
-            "network", f"world {cfg.world_name!r} needs a [network] section (e.g. kind = \"erdos_renyi\")"
+            "network",
+            f'world {cfg.world_name!r} needs a [network] section (e.g. kind = "erdos_renyi")',
         )
     size = cfg.sections.population.size
     if network is not None:
         if network.n == 0:
             raise ConfigError("network", "the network has no nodes")
         if size is not None and size != network.n:
-            raise ConfigError(
-                "population.size", f"is {size} but the network has {network.n} nodes"
-            )
+            raise ConfigError("population.size", f"is {size} but the network has {network.n} nodes")
         size = network.n
     if size is None:
         raise ConfigError("population.size", "required when there is no network")
@@ -203,7 +202,9 @@ def _finish(
     return Run(summary, metrics, agents, run_dir, sim)
 
 
-def _loop(sim: Simulation, cfg: ResolvedConfig, sink, progress: Callable[[int], None] | None) -> None:
+def _loop(
+    sim: Simulation, cfg: ResolvedConfig, sink, progress: Callable[[int], None] | None
+) -> None:
     run_loop(
         sim,
         sink,
@@ -263,7 +264,9 @@ def run(
         return _finish(sim, cfg, recorder, None, time.perf_counter() - start)
     run_dir = Path(out)
     if run_dir.exists() and any(run_dir.iterdir()):
-        raise ConfigError("out", f"{run_dir} exists and is not empty; choose another --out or resume it")
+        raise ConfigError(
+            "out", f"{run_dir} exists and is not empty; choose another --out or resume it"
+        )
     run_dir.mkdir(parents=True, exist_ok=True)
     _write_toml(run_dir / "config.toml", cfg.to_dict())
     recorder = SQLiteRecorder(run_dir / "run.sqlite", record_events=cfg.sections.record.events)

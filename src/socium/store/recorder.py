@@ -10,7 +10,8 @@ step. Tables (queryable with SQL or DuckDB after the run):
 ``events(step INTEGER, seq INTEGER, kind TEXT, agent INTEGER, other INTEGER, value REAL)``
     what happened; ``other`` is -1 and ``value`` NULL when not applicable.
 ``checkpoints(step INTEGER PRIMARY KEY, state BLOB)``
-    engine state every ``checkpoint_every`` steps (see :func:`socium.core.engine.encode_checkpoint`).
+    engine state every ``checkpoint_every`` steps
+    (see :func:`socium.core.engine.encode_checkpoint`).
 
 :class:`MemoryRecorder` keeps the metrics (and optionally the events) in memory, for runs with
 ``out=None``.

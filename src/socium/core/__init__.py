@@ -1,0 +1,1 @@
+"""Core building blocks: networks, populations, schedules, the engine loop."""

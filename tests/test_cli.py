@@ -72,7 +72,15 @@ def test_bad_config_is_one_line_exit_2_nothing_written(good_config, tmp_path, ov
 
 
 def test_debug_shows_traceback(good_config, tmp_path):
-    res = socium("--debug", "run", str(good_config), "--out", str(tmp_path / "r"), "--set", "world.epsilon=-1")
+    res = socium(
+        "--debug",
+        "run",
+        str(good_config),
+        "--out",
+        str(tmp_path / "r"),
+        "--set",
+        "world.epsilon=-1",
+    )
     assert res.returncode != 0 and "Traceback" in res.stderr
 
 

@@ -29,7 +29,7 @@ CHILD = textwrap.dedent(
     cfg = json.loads({cfg!r})
     def slow(step):
         open({marker!r}, "w").write(str(step))
-        time.sleep(0.02)
+        time.sleep(0.05)
     socium.run(cfg, out={out!r}, progress=slow)
     """
 )
@@ -41,7 +41,11 @@ def _run_and_kill(cfg, out: Path, kill_at: int) -> None:
     proc = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.time() + 60
     while time.time() < deadline:
-        if marker.exists() and marker.read_text() and int(marker.read_text()) >= kill_at:
+        try:
+            reached = int(marker.read_text())
+        except (FileNotFoundError, ValueError):  # not written yet, or caught mid-write
+            reached = -1
+        if reached >= kill_at:
             break
         if proc.poll() is not None:
             pytest.fail("child finished before it could be killed")

@@ -101,7 +101,8 @@ class ResolvedConfig(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The resolved config as plain data (defaults filled in), for ``config.toml``."""
         data = self.sections.model_dump(mode="json", by_alias=True, exclude_none=True)
-        data["world"] = {"name": self.world_name, **self.world.model_dump(mode="json")}
+        world = self.world.model_dump(mode="json", exclude_none=True)
+        data["world"] = {"name": self.world_name, **world}
         return data
 
 

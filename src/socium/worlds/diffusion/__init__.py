@@ -1,0 +1,22 @@
+"""The ``diffusion`` world: independent cascade, linear threshold, SI, SIS and SIR.
+
+Submodules: :mod:`~socium.worlds.diffusion.config` (the ``[world]`` keys),
+:mod:`~socium.worlds.diffusion.seeds` (seed selection), :mod:`~socium.worlds.diffusion.models`
+(vectorized kernels), :mod:`~socium.worlds.diffusion.world` (:class:`DiffusionWorld`) and
+:mod:`~socium.worlds.diffusion.plots`. See ``docs/worlds/diffusion.md``.
+"""
+
+from socium.worlds.diffusion.config import MODELS, DiffusionConfig, SeedSpec
+from socium.worlds.diffusion.seeds import select_seeds
+from socium.worlds.diffusion.world import ACTIVE, INACTIVE, REMOVED, DiffusionWorld
+
+__all__ = [
+    "ACTIVE",
+    "INACTIVE",
+    "MODELS",
+    "REMOVED",
+    "DiffusionConfig",
+    "DiffusionWorld",
+    "SeedSpec",
+    "select_seeds",
+]

@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from socium.core.sequential import as_access_list, chunk_slices, conflict_free_chunks
+from socium.core.sequential import (
+    as_access_list,
+    chunk_slices,
+    conflict_free_chunks,
+    dependency_levels,
+    schedule_groups,
+)
 
 
 def reference_chunks(writes, reads):
@@ -82,3 +88,86 @@ def test_empty_and_bad_input():
         conflict_free_chunks([0, 1], [5, 1], n_nodes=3)
     with pytest.raises(ValueError, match="events"):
         as_access_list([[1], [2]], n_events=3)
+
+
+# --- dependency levels ------------------------------------------------------------------------
+
+
+def reference_levels(writes, reads):
+    """Longest dependency chain, one event at a time (the definition in dependency_levels)."""
+    levels: list[int] = []
+    last_write: dict[int, int] = {}  # node -> level of its latest writer
+    readers: dict[int, int] = {}  # node -> max level of readers since that write
+    for w, r in zip(writes, reads, strict=True):
+        touched = set(w) | set(r)
+        lvl = max([last_write[v] + 1 for v in touched if v in last_write], default=0)
+        lvl = max([lvl] + [readers[v] for v in set(w) if v in readers])
+        levels.append(lvl)
+        for v in set(r) - set(w):
+            readers[v] = max(readers.get(v, 0), lvl)
+        for v in set(w):
+            last_write[v] = lvl
+            readers.pop(v, None)
+    return levels
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_levels_match_reference(seed):
+    rng = np.random.default_rng(100 + seed)
+    n_nodes = int(rng.integers(1, 40))
+    n_events = int(rng.integers(0, 200))
+    writes, reads = random_instance(rng, n_events, n_nodes, 3, 3)
+    order, bounds = dependency_levels(to_csr(writes), to_csr(reads), n_nodes=n_nodes)
+    expected = reference_levels(writes, reads)
+    got = np.empty(n_events, dtype=np.int64)
+    for lvl, idx in enumerate(schedule_groups(order, bounds)):
+        got[idx] = lvl
+        assert np.all(np.diff(idx) > 0)  # original order inside a level
+    assert got.tolist() == expected
+    assert sorted(order.tolist()) == list(range(n_events))
+
+
+def test_levels_reproduce_sequential_updates():
+    """Voter-like copies and Deffuant-like pair updates, applied level by level."""
+    rng = np.random.default_rng(5)
+    n, m = 300, 3000
+    a, b = rng.integers(0, n, m), rng.integers(0, n, m)
+    x0 = rng.random(n)
+    seq_copy, seq_pair = x0.copy(), x0.copy()
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        seq_copy[i] = seq_copy[j]
+        xi, xj = seq_pair[i], seq_pair[j]
+        seq_pair[i], seq_pair[j] = xi + 0.3 * (xj - xi), xj + 0.3 * (xi - xj)
+    par_copy, par_pair = x0.copy(), x0.copy()
+    order, bounds = dependency_levels(a, b, n_nodes=n)
+    for idx in schedule_groups(order, bounds):
+        par_copy[a[idx]] = par_copy[b[idx]]
+    order2, bounds2 = dependency_levels(np.stack([a, b], axis=1), n_nodes=n)
+    for idx in schedule_groups(order2, bounds2):
+        i, j = a[idx], b[idx]
+        xi, xj = par_pair[i], par_pair[j]
+        par_pair[i], par_pair[j] = xi + 0.3 * (xj - xi), xj + 0.3 * (xi - xj)
+    assert np.array_equal(par_copy, seq_copy)
+    assert np.array_equal(par_pair, seq_pair)
+    chunks = conflict_free_chunks(a, b, n_nodes=n)
+    assert len(bounds) < len(chunks) / 3  # far fewer batches than consecutive chunks
+
+
+def test_schedule_strategies_agree_on_a_world():
+    """Levels and chunks are both exact, so the opinion world gives identical results."""
+    import socium
+    from socium.core import sequential
+
+    cfg = {
+        "network": {"kind": "barabasi_albert", "n": 400, "m": 2},
+        "world": {"name": "opinion", "model": "deffuant", "epsilon": 0.3},
+        "run": {"steps": 8},
+    }
+    by_levels = socium.run(cfg, seed=9).agents
+    saved = sequential.LEVEL_SCHEDULE_MAX_EVENTS
+    try:
+        sequential.LEVEL_SCHEDULE_MAX_EVENTS = 0
+        by_chunks = socium.run(cfg, seed=9).agents
+    finally:
+        sequential.LEVEL_SCHEDULE_MAX_EVENTS = saved
+    assert by_levels.equals(by_chunks)

@@ -121,19 +121,23 @@ class EventBatch:
 
     @staticmethod
     def concat(batches: Sequence[EventBatch]) -> list[EventBatch]:
-        """Merge consecutive batches of the same kind (keeps order)."""
-        merged: list[EventBatch] = []
+        """Merge consecutive batches of the same kind (keeps order; linear time)."""
+        runs: list[list[EventBatch]] = []
         for b in batches:
             if not len(b):
                 continue
-            if merged and merged[-1].kind == b.kind:
-                last = merged[-1]
-                merged[-1] = EventBatch(
-                    b.kind,
-                    np.concatenate([last.agent, b.agent]),
-                    np.concatenate([last.other, b.other]),
-                    np.concatenate([last.value, b.value]),
-                )
+            if runs and runs[-1][0].kind == b.kind:
+                runs[-1].append(b)
             else:
-                merged.append(b)
-        return merged
+                runs.append([b])
+        return [
+            run[0]
+            if len(run) == 1
+            else EventBatch(
+                run[0].kind,
+                np.concatenate([b.agent for b in run]),
+                np.concatenate([b.other for b in run]),
+                np.concatenate([b.value for b in run]),
+            )
+            for run in runs
+        ]

@@ -45,6 +45,7 @@ class StepSink(Protocol):
     """Where steps go (a SQLite recorder, or memory)."""
 
     wants_checkpoints: bool
+    wants_events: bool
 
     def write_step(self, record: StepRecord, checkpoint: bytes | None) -> None: ...
 
@@ -69,6 +70,7 @@ class Simulation:
     policy: Policy
     step: int = 0
     converged_step: int | None = None
+    collect_events: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
 
     def initial_record(self) -> StepRecord:
@@ -86,12 +88,14 @@ class Simulation:
             obs = self.world.observe(batch)
             actions = self.policy.decide(obs)
             out = self.world.apply(actions)
-            events.extend(out if isinstance(out, list) else [out])
+            if self.collect_events:
+                events.extend(out if isinstance(out, list) else [out])
         self.world.end_step(t)
         self.step = t
         if self.converged_step is None and self.world.converged():
             self.converged_step = t
-        return StepRecord(t, EventBatch.concat(events), self.world.step_metrics())
+        merged = EventBatch.concat(events) if self.collect_events else []
+        return StepRecord(t, merged, self.world.step_metrics())
 
     # -- checkpoints --------------------------------------------------------------------------
     def get_state(self) -> dict[str, Any]:
@@ -181,6 +185,7 @@ def run_loop(
     in flight and :func:`socium.resume` continues from the last checkpoint.
     """
     keep = sink.wants_checkpoints
+    sim.collect_events = sink.wants_events
     if sim.step == 0 and not sim.meta.get("initial_written"):
         sink.write_step(sim.initial_record(), encode_checkpoint(sim.get_state()) if keep else None)
         sim.meta["initial_written"] = True

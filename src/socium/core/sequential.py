@@ -54,7 +54,16 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = ["AccessList", "as_access_list", "chunk_slices", "conflict_free_chunks"]
+__all__ = [
+    "LEVEL_SCHEDULE_MAX_EVENTS",
+    "AccessList",
+    "as_access_list",
+    "chunk_slices",
+    "conflict_free_chunks",
+    "dependency_levels",
+    "schedule_groups",
+    "sequential_schedule",
+]
 
 
 class AccessList:
@@ -262,3 +271,148 @@ def chunk_slices(bounds: np.ndarray) -> Iterator[slice]:
     """
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         yield slice(a, b)
+
+
+def dependency_levels(
+    writes: object, reads: object = None, *, n_nodes: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Group an ordered event sequence into levels that can each be applied at once.
+
+    Where :func:`conflict_free_chunks` cuts the sequence into *consecutive* runs, this computes
+    the coarsest schedule that keeps every dependency: event :math:`e` must come *strictly
+    after* an earlier event that wrote a node :math:`e` reads or writes (read-after-write,
+    write-after-write), and *not before* an earlier event that read a node :math:`e` writes
+    (write-after-read: inside one level all reads happen before all writes). Events of one
+    level touch disjoint written nodes and see exactly the values they would see one at a
+    time, so applying the levels in order gives the sequential result [1]_.
+
+    Parameters
+    ----------
+    writes, reads : array_like or tuple or AccessList
+        Nodes written and read by each event, as in :func:`conflict_free_chunks`.
+    n_nodes : int, optional
+        Number of nodes (checked against the ids).
+
+    Returns
+    -------
+    order : numpy.ndarray of int64, shape (n_events,)
+        Events sorted by level, in their original order within a level.
+    bounds : numpy.ndarray of int64, shape (n_levels + 1,)
+        Level :math:`l` holds events ``order[bounds[l]:bounds[l+1]]``.
+
+    Notes
+    -----
+    The level of an event is the length of the longest dependency chain ending at it:
+
+    .. math::
+
+        \ell(e) = \max\Big(0,\ \max_{d \in W(e)} \ell(d) + 1,\ \max_{d \in R(e)} \ell(d)\Big)
+
+    where :math:`W(e)` are the latest earlier writers of the nodes :math:`e` touches and
+    :math:`R(e)` the earlier readers, since that write, of the nodes :math:`e` writes. It is
+    computed by monotone fixed-point iteration from :math:`\ell = 0`, vectorized over all
+    accesses; the number of iterations is the number of levels. For :math:`N` events that
+    each touch two uniformly random nodes out of :math:`N`, the longest chain grows only
+    logarithmically (13 levels at :math:`N = 10^4`, 16 at :math:`10^6`), against
+    :math:`O(\sqrt N)` consecutive chunks, so a sweep costs a handful of numpy calls.
+
+    References
+    ----------
+    .. [1] Bernstein, A. J. (1966). Analysis of programs for parallel processing. IEEE
+       Transactions on Electronic Computers, EC-15(5), 757-763.
+
+    Examples
+    --------
+    Events 0 and 1 are independent; event 2 reads node 0, written by event 0:
+
+    >>> order, bounds = dependency_levels([0, 1, 2], [[5], [6], [0]])
+    >>> order.tolist(), bounds.tolist()
+    ([0, 1, 2], [0, 2, 3])
+    """
+    w = as_access_list(writes)
+    n_events = w.n_events
+    r = as_access_list(reads, n_events) if reads is not None else None
+    if n_events == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    hi = int(w.nodes.max(initial=-1))
+    if r is not None:
+        hi = max(hi, int(r.nodes.max(initial=-1)))
+    if n_nodes is None:
+        n_nodes = hi + 1
+    elif hi >= n_nodes:
+        raise ValueError(f"node ids must lie in 0..{n_nodes - 1}")
+    big = np.int64(n_events)
+    first = np.full(max(n_nodes, 1), big, dtype=np.int64)  # scratch, reset after each use
+    level = np.full(n_events, -1, dtype=np.int64)
+    w_node, w_event = w.nodes, w.event
+    r_node = r.nodes if r is not None else np.zeros(0, dtype=np.int64)
+    r_event = r.event if r is not None else np.zeros(0, dtype=np.int64)
+    remaining = n_events
+    alive = np.ones(n_events, dtype=bool)
+    current = 0
+    while remaining:
+        # blocked: some node the event touches has an earlier remaining writer
+        np.minimum.at(first, w_node, w_event)
+        blocked = np.zeros(n_events, dtype=bool)
+        blocked[w_event[first[w_node] < w_event]] = True
+        blocked[r_event[first[r_node] < r_event]] = True
+        first[w_node] = big
+        # write-after-read: a write must not precede an earlier reader that waits
+        while r_event.size:
+            waiting = blocked[r_event]
+            np.minimum.at(first, r_node[waiting], r_event[waiting])
+            hit = (first[w_node] < w_event) & ~blocked[w_event]
+            first[r_node] = big
+            if not hit.any():
+                break
+            blocked[w_event[hit]] = True
+        done = alive & ~blocked
+        level[done] = current
+        alive &= blocked
+        remaining = int(np.count_nonzero(alive))
+        keep_w = blocked[w_event]
+        keep_r = blocked[r_event]
+        w_node, w_event = w_node[keep_w], w_event[keep_w]
+        r_node, r_event = r_node[keep_r], r_event[keep_r]
+        current += 1
+    order = np.concatenate([np.flatnonzero(level == k) for k in range(current)] or [level[:0]])
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(level, minlength=current))))
+    return order.astype(np.int64, copy=False), bounds.astype(np.int64)
+
+
+#: Sweeps with at most this many events are scheduled by dependency levels (few, large
+#: batches); longer ones by consecutive chunks, whose cost is linear in the number of accesses.
+LEVEL_SCHEDULE_MAX_EVENTS = 200_000
+
+
+def sequential_schedule(
+    writes: object,
+    reads: object = None,
+    *,
+    n_nodes: int | None = None,
+    level_max_events: int = LEVEL_SCHEDULE_MAX_EVENTS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact batch schedule for an ordered event sequence.
+
+    Both strategies reproduce one-at-a-time updates exactly; they differ only in cost.
+    :func:`dependency_levels` gives the fewest batches (about a dozen per sweep) but does work
+    proportional to accesses times levels; :func:`conflict_free_chunks` does linear work but
+    gives :math:`O(\\sqrt N)` batches. Small sweeps, where the per-batch overhead dominates,
+    use levels; large ones use chunks.
+
+    Returns
+    -------
+    order, bounds : numpy.ndarray
+        Batch ``b`` holds events ``order[bounds[b]:bounds[b+1]]``.
+    """
+    w = as_access_list(writes)
+    if w.n_events <= level_max_events:
+        return dependency_levels(w, reads, n_nodes=n_nodes)
+    bounds = conflict_free_chunks(w, reads, n_nodes=n_nodes)
+    return np.arange(w.n_events, dtype=np.int64), bounds
+
+
+def schedule_groups(order: np.ndarray, bounds: np.ndarray) -> Iterator[np.ndarray]:
+    """Yield the event indices of every batch of a schedule (a view when contiguous)."""
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        yield order[a:b]

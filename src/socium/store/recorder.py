@@ -81,6 +81,11 @@ class SQLiteRecorder:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
 
+    @property
+    def wants_events(self) -> bool:
+        """Whether steps should carry their events."""
+        return self.record_events
+
     def set_info(self, info: dict[str, Any]) -> None:
         """Store run-level key/value pairs (values JSON-encoded)."""
         with self.conn:
@@ -174,6 +179,7 @@ class MemoryRecorder:
 
     def __init__(self, *, keep_events: bool = False):
         self.keep_events = keep_events
+        self.wants_events = keep_events
         self.rows: dict[int, dict[str, float]] = {}
         self.events: dict[int, list] = {}
         self.checkpoint: tuple[int, bytes] | None = None

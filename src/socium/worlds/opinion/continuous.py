@@ -14,16 +14,30 @@ import scipy.sparse as sp
 __all__ = [
     "deffuant_rule",
     "degroot_average",
+    "degroot_inverse_weights",
     "friedkin_johnsen_rule",
     "hk_average_complete",
     "hk_average_graph",
 ]
 
 
+def degroot_inverse_weights(in_adjacency: sp.csr_array, self_weight: float) -> np.ndarray:
+    r"""Inverse row sums :math:`1 / (s + \sum_u a_{uv})` of :math:`A^\top + sI` (0 where the sum is 0).
+
+    Computed once per run and passed to :func:`degroot_average`, so a step costs one sparse
+    matrix-vector product and two vector operations.
+    """
+    denom = np.asarray(in_adjacency.sum(axis=1)).ravel() + self_weight
+    inv = np.zeros_like(denom)
+    np.divide(1.0, denom, out=inv, where=denom > 0)
+    return inv
+
+
 def degroot_average(
     x: np.ndarray,
     in_adjacency: sp.csr_array | None,
     self_weight: float,
+    inverse_weights: np.ndarray | None = None,
 ) -> np.ndarray:
     r"""One DeGroot averaging step :math:`W x` for every agent.
 
@@ -36,6 +50,8 @@ def degroot_average(
         (unweighted) complete graph, computed in :math:`O(n)` without the matrix.
     self_weight : float
         Weight :math:`s \ge 0` of an agent's own opinion.
+    inverse_weights : numpy.ndarray, optional
+        :func:`degroot_inverse_weights` of ``in_adjacency``, precomputed by the caller.
 
     Returns
     -------
@@ -69,11 +85,15 @@ def degroot_average(
         if denom <= 0:
             return x.copy()
         return (x.sum() - x + self_weight * x) / denom
-    num = in_adjacency @ x + self_weight * x
-    denom = np.asarray(in_adjacency.sum(axis=1)).ravel() + self_weight
-    out = x.copy()
-    ok = denom > 0
-    out[ok] = num[ok] / denom[ok]
+    if inverse_weights is None:
+        inverse_weights = degroot_inverse_weights(in_adjacency, self_weight)
+    out = in_adjacency @ x
+    if self_weight:
+        out += self_weight * x
+    out *= inverse_weights
+    if self_weight == 0:  # agents with no influence at all keep their opinion
+        alone = inverse_weights == 0
+        out[alone] = x[alone]
     return out
 
 

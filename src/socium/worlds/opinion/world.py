@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 from socium.core.protocol import World
 from socium.core.schedule import RandomSequentialSpec, ScheduleSpec, SynchronousSpec
-from socium.core.sequential import chunk_slices, conflict_free_chunks
+from socium.core.sequential import schedule_groups, sequential_schedule
 from socium.errors import ConfigError
 from socium.metrics import (
     bimodality_coefficient,
@@ -40,6 +40,7 @@ from socium.worlds.opinion.config import MODELS, OpinionConfig
 from socium.worlds.opinion.continuous import (
     deffuant_rule,
     degroot_average,
+    degroot_inverse_weights,
     friedkin_johnsen_rule,
     hk_average_complete,
     hk_average_graph,
@@ -143,6 +144,11 @@ class OpinionWorld(World):
                     (np.ones(in_adj.nnz), in_adj.indices, in_adj.indptr), shape=in_adj.shape
                 )
         self._in_adj = in_adj
+        self._degroot_inv = (
+            degroot_inverse_weights(in_adj, cfg.self_weight)
+            if in_adj is not None and self.model in ("degroot", "friedkin_johnsen")
+            else None
+        )
         self._nb = Neighborhood(n, in_adj)
         self._hk_rows: np.ndarray | None = None
 
@@ -257,18 +263,33 @@ class OpinionWorld(World):
         m = self.model
         if m == "qvoter":
             nb = self._nb.sample(ids, self.config.q, rng)
-            bounds = conflict_free_chunks(ids, nb, n_nodes=self.n)
-            for sl in chunk_slices(bounds):
-                yield Batch(ids[sl], {"neighbors": nb[sl]})
+            k = ids.shape[0]
+            p = self.config.independence
+            independent = rng.random(k) < p if p > 0 else np.zeros(k, dtype=bool)
+            random_state = (
+                rng.integers(0, self.config.n_states, k, dtype=np.int64)
+                if p > 0
+                else np.zeros(k, dtype=np.int64)
+            )
+            order, bounds = sequential_schedule(ids, nb, n_nodes=self.n)
+            for idx in schedule_groups(order, bounds):
+                yield Batch(
+                    ids[idx],
+                    {
+                        "neighbors": nb[idx],
+                        "independent": independent[idx],
+                        "random_state": random_state[idx],
+                    },
+                )
             return
         if m == "majority":
             group = self._nb.sample_distinct(ids, self.config.group_size - 1, rng)
             keep = group[:, 0] >= 0
             agents, group = ids[keep], group[keep]
             members = np.concatenate([agents[:, None], group], axis=1)
-            bounds = conflict_free_chunks(members, n_nodes=self.n)
-            for sl in chunk_slices(bounds):
-                yield Batch(agents[sl], {"group": group[sl]})
+            order, bounds = sequential_schedule(members, n_nodes=self.n)
+            for idx in schedule_groups(order, bounds):
+                yield Batch(agents[idx], {"group": group[idx]})
             return
         if m == "voter" and self.config.variant == "edge":
             agents, partner = self._nb.sample_links(ids.shape[0], rng)
@@ -277,26 +298,28 @@ class OpinionWorld(World):
             keep = partner >= 0
             agents, partner = ids[keep], partner[keep]
         if m == "deffuant" and self.two_sided:
-            bounds = conflict_free_chunks(np.stack([agents, partner], axis=1), n_nodes=self.n)
+            order, bounds = sequential_schedule(np.stack([agents, partner], axis=1), n_nodes=self.n)
         elif m == "sznajd":
-            bounds = self._sznajd_chunks(agents, partner)
+            order, bounds = self._sznajd_schedule(agents, partner)
         else:  # voter, one-sided deffuant: write the listener, read the partner
-            bounds = conflict_free_chunks(agents, partner, n_nodes=self.n)
-        for sl in chunk_slices(bounds):
-            yield Batch(agents[sl], {"partner": partner[sl]})
+            order, bounds = sequential_schedule(agents, partner, n_nodes=self.n)
+        for idx in schedule_groups(order, bounds):
+            yield Batch(agents[idx], {"partner": partner[idx]})
 
-    def _sznajd_chunks(self, agents: np.ndarray, partner: np.ndarray) -> np.ndarray:
-        if self.complete:  # every event may rewrite everybody: one event per chunk
-            return np.arange(agents.shape[0] + 1, dtype=np.int64)
-        adj = self._out_adj
+    def _sznajd_schedule(
+        self, agents: np.ndarray, partner: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         k = agents.shape[0]
+        if self.complete:  # every event may rewrite everybody: one event per batch
+            return np.arange(k, dtype=np.int64), np.arange(k + 1, dtype=np.int64)
+        adj = self._out_adj
         ni, oi = gather_rows(adj.indptr, adj.indices, agents)
         nj, oj = gather_rows(adj.indptr, adj.indices, partner)
         owner = np.concatenate([oi, oj])
         order = np.argsort(owner, kind="stable")
         nodes = np.concatenate([ni, nj])[order]
         ptr = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=k))))
-        return conflict_free_chunks(
+        return sequential_schedule(
             (ptr, nodes), np.stack([agents, partner], axis=1), n_nodes=self.n
         )
 
@@ -307,7 +330,7 @@ class OpinionWorld(World):
             if self._hk_rows is None:
                 self._hk_rows = np.repeat(np.arange(self.n, dtype=np.int64), self._nb.degree)
             return hk_average_graph(self.x, self._hk_rows, self._nb.indices, self.confidence)
-        return degroot_average(self.x, self._in_adj, self.config.self_weight)
+        return degroot_average(self.x, self._in_adj, self.config.self_weight, self._degroot_inv)
 
     def observe(self, batch: Batch) -> ObsBatch:
         """What each acting agent sees.
@@ -355,8 +378,9 @@ class OpinionWorld(World):
 
         Returns the column ``opinion`` (the acting agent's new opinion; for majority and Sznajd
         the state imposed on the group, ``-1`` for no change) and, for Deffuant, also
-        ``partner_opinion`` (the partner's new opinion). Only the q-voter draws randomness here
-        (independence and the random state), from the policy stream ``rng``.
+        ``partner_opinion`` (the partner's new opinion). The rules draw no randomness: the
+        q-voter's independence coins and random states are drawn for the whole sweep in
+        :meth:`batches`, so the result does not depend on how the sweep is batched.
         """
         m = self.model
         cols: dict[str, np.ndarray]
@@ -382,12 +406,12 @@ class OpinionWorld(World):
         elif m == "majority":
             cols = {"opinion": majority_rule(obs["group_opinions"], self.config.n_states)}
         elif m == "qvoter":
+            batch = obs.batch
             k = len(obs)
-            p = self.config.independence
-            if p > 0:
-                independent = rng.random(k) < p
-                random_state = rng.integers(0, self.config.n_states, k, dtype=np.int64)
-            else:
+            if batch is not None and "independent" in batch.columns:
+                independent = batch.columns["independent"]
+                random_state = batch.columns["random_state"]
+            else:  # an observation built outside batches(): no independent moves
                 independent = np.zeros(k, dtype=bool)
                 random_state = np.zeros(k, dtype=np.int64)
             cols = {

@@ -22,7 +22,7 @@ __all__ = [
 
 
 def degroot_inverse_weights(in_adjacency: sp.csr_array, self_weight: float) -> np.ndarray:
-    rr"""Inverse row sums of :math:`A^\top + sI`, 0 where a row sums to 0.
+    r"""Inverse row sums of :math:`A^\top + sI`, 0 where a row sums to 0.
 
     Computed once per run and passed to :func:`degroot_average`, so a step costs one sparse
     matrix-vector product and two vector operations.

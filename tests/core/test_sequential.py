@@ -111,8 +111,12 @@ def reference_levels(writes, reads):
     return levels
 
 
+@pytest.mark.parametrize("tail", [0, 10_000])  # numpy rounds only / one-by-one loop only
 @pytest.mark.parametrize("seed", range(40))
-def test_levels_match_reference(seed):
+def test_levels_match_reference(seed, tail, monkeypatch):
+    from socium.core import sequential
+
+    monkeypatch.setattr(sequential, "_PYTHON_TAIL_EVENTS", tail)
     rng = np.random.default_rng(100 + seed)
     n_nodes = int(rng.integers(1, 40))
     n_events = int(rng.integers(0, 200))

@@ -16,8 +16,9 @@ __all__ = ["ActionBatch", "Batch", "EventBatch", "ObsBatch"]
 
 
 def _check_columns(ids: np.ndarray, columns: Mapping[str, np.ndarray], what: str) -> None:
+    n = ids.shape[0]
     for name, col in columns.items():
-        if len(col) != len(ids):
+        if col.shape[0] != n:
             raise ValueError(f"{what} column {name!r} has {len(col)} rows, expected {len(ids)}")
 
 
@@ -114,7 +115,7 @@ class EventBatch:
     @classmethod
     def empty(cls, kind: str = "none") -> EventBatch:
         """An event batch with no rows."""
-        return cls.make(kind, np.empty(0, np.int64))
+        return _EMPTY if kind == "none" else cls.make(kind, np.empty(0, np.int64))
 
     def __len__(self) -> int:
         return len(self.agent)
@@ -141,3 +142,6 @@ class EventBatch:
             )
             for run in runs
         ]
+
+
+_EMPTY = EventBatch("none", np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64))

@@ -185,7 +185,7 @@ def run_loop(
     in flight and :func:`socium.resume` continues from the last checkpoint.
     """
     keep = sink.wants_checkpoints
-    sim.collect_events = sink.wants_events
+    sim.collect_events = sim.world.collect_events = sink.wants_events
     if sim.step == 0 and not sim.meta.get("initial_written"):
         sink.write_step(sim.initial_record(), encode_checkpoint(sim.get_state()) if keep else None)
         sim.meta["initial_written"] = True

@@ -56,6 +56,9 @@ class World(ABC):
     Config: ClassVar[type[WorldConfig]] = WorldConfig
     requires_network: ClassVar[bool] = True
     summary: ClassVar[str] = ""
+    #: Set by the engine: whether :meth:`apply` must describe what happened. When False (events
+    #: are not recorded), a world may return :meth:`EventBatch.empty` and skip building them.
+    collect_events: bool = True
 
     def __init__(
         self,

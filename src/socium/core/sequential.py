@@ -351,6 +351,11 @@ def dependency_levels(
     alive = np.ones(n_events, dtype=bool)
     current = 0
     while remaining:
+        if remaining <= _PYTHON_TAIL_EVENTS:  # a few long chains left: finish one by one
+            _levels_one_by_one(level, current, w_node, w_event, r_node, r_event)
+            level[level < 0] = current  # events that access no node
+            current = int(level.max()) + 1
+            break
         # blocked: some node the event touches has an earlier remaining writer
         np.minimum.at(first, w_node, w_event)
         blocked = np.zeros(n_events, dtype=bool)
@@ -375,9 +380,54 @@ def dependency_levels(
         w_node, w_event = w_node[keep_w], w_event[keep_w]
         r_node, r_event = r_node[keep_r], r_event[keep_r]
         current += 1
-    order = np.concatenate([np.flatnonzero(level == k) for k in range(current)] or [level[:0]])
+    small = level.astype(np.int16) if current < np.iinfo(np.int16).max else level
+    order = np.argsort(small, kind="stable")  # radix sort for 16-bit keys
     bounds = np.concatenate(([0], np.cumsum(np.bincount(level, minlength=current))))
     return order.astype(np.int64, copy=False), bounds.astype(np.int64)
+
+
+#: Below this many unscheduled events, :func:`dependency_levels` finishes with a plain loop,
+#: which beats a numpy round per level when only a few long dependency chains remain.
+_PYTHON_TAIL_EVENTS = 256
+
+
+def _levels_one_by_one(
+    level: np.ndarray,
+    start: int,
+    w_node: np.ndarray,
+    w_event: np.ndarray,
+    r_node: np.ndarray,
+    r_event: np.ndarray,
+) -> None:
+    """Assign levels (at least ``start``) to the remaining events, in event order.
+
+    Every event already scheduled has a level below ``start``, so only dependencies among the
+    remaining events matter; they are resolved with the definition of
+    :func:`dependency_levels`, one event at a time.
+    """
+    writes: dict[int, list[int]] = {}
+    reads: dict[int, list[int]] = {}
+    for e, v in zip(w_event.tolist(), w_node.tolist(), strict=True):
+        writes.setdefault(e, []).append(v)
+    for e, v in zip(r_event.tolist(), r_node.tolist(), strict=True):
+        reads.setdefault(e, []).append(v)
+    last_write: dict[int, int] = {}
+    readers: dict[int, int] = {}
+    for e in sorted(writes.keys() | reads.keys()):
+        ws = writes.get(e, ())
+        rs = reads.get(e, ())
+        lvl = start
+        for v in ws:
+            lvl = max(lvl, last_write.get(v, -1) + 1, readers.get(v, start))
+        for v in rs:
+            lvl = max(lvl, last_write.get(v, -1) + 1)
+        level[e] = lvl
+        for v in rs:
+            if readers.get(v, -1) < lvl:
+                readers[v] = lvl
+        for v in ws:
+            last_write[v] = lvl
+            readers.pop(v, None)
 
 
 #: Sweeps with at most this many events are scheduled by dependency levels (few, large

@@ -441,6 +441,9 @@ class OpinionWorld(World):
         if not self.sequential or m in ("voter", "qvoter"):
             if self.discrete:
                 new = np.where(new >= 0, new, x[ids])
+            if not self.collect_events:
+                x[ids] = new
+                return EventBatch.empty()
             old = x[ids]
             x[ids] = new
             ch = np.flatnonzero(new != old)
@@ -453,6 +456,11 @@ class OpinionWorld(World):
         if m == "deffuant":
             partner = batch.columns["partner"]
             new_j = np.asarray(actions["partner_opinion"], dtype=np.float64)
+            if not self.collect_events:
+                x[ids] = new
+                if self.two_sided:
+                    x[partner] = new_j
+                return EventBatch.empty()
             old_i = x[ids]
             old_j = x[partner]
             x[ids] = new
@@ -460,11 +468,14 @@ class OpinionWorld(World):
                 x[partner] = new_j
             else:
                 new_j = old_j
-            agent = np.stack([ids, partner], axis=1).ravel()
-            other = np.stack([partner, ids], axis=1).ravel()
-            value = np.stack([new, new_j], axis=1).ravel()
-            changed = np.stack([new != old_i, new_j != old_j], axis=1).ravel()
-            return EventBatch.make("update", agent[changed], other[changed], value[changed])
+            ch_i = new != old_i
+            ch_j = new_j != old_j
+            return EventBatch.make(
+                "update",
+                np.concatenate([ids[ch_i], partner[ch_j]]),
+                np.concatenate([partner[ch_i], ids[ch_j]]),
+                np.concatenate([new[ch_i], new_j[ch_j]]),
+            )
         if m == "majority":
             group = batch.columns["group"]
             members = np.concatenate([ids[:, None], group], axis=1)

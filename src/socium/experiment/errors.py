@@ -115,6 +115,14 @@ def config_error_from_validation(
         return ConfigError(field, f"unknown key{allowed}")
     if kind == "missing":
         return ConfigError(field, "required key is missing")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        key = str(ctx.get("discriminator", "kind")).strip("'")
+        allowed = str(ctx.get("expected_tags", "")).replace("'", "")
+        return ConfigError(
+            f"{field}.{key}" if field else key,
+            f"unknown {key} {ctx.get('tag')!r}; allowed: {allowed}",
+        )
     message = err["msg"].removeprefix("Value error, ")
     value = err.get("input")
     if isinstance(value, (int, float, str, bool)) and kind not in {"union_tag_invalid"}:

@@ -110,8 +110,10 @@ class Neighborhood:
         if self.complete:
             out = pick + (pick >= agents[:, None])
         else:
-            out = self.indices[self.indptr[agents][:, None] + np.minimum(pick, self.nnz - 1)]
-            out = out.astype(np.int64)
+            # agents without in-neighbours (possibly the last rows, where indptr == nnz)
+            # point at entry 0 and are masked below
+            pos = np.where(deg > 0, self.indptr[agents][:, None] + pick, 0)
+            out = self.indices[pos].astype(np.int64) if self.nnz else np.zeros(pos.shape, np.int64)
         out[np.broadcast_to(deg == 0, out.shape)] = -1
         return out
 
@@ -148,7 +150,10 @@ class Neighborhood:
             out = pos + (pos >= agents[:, None])
         else:
             base = self.indptr[agents][:, None]
-            out = self.indices[np.minimum(base + pos, max(self.nnz - 1, 0))].astype(np.int64)
+            if self.nnz:
+                out = self.indices[np.minimum(base + pos, self.nnz - 1)].astype(np.int64)
+            else:
+                out = np.zeros(pos.shape, dtype=np.int64)
         out[deg == 0] = -1
         return out
 

@@ -292,11 +292,18 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
 # --------------------------------------------------------------------------------------- socium
 def socium_simulation(config: dict[str, Any], seed: int):
     """Build a socium :class:`~socium.core.engine.Simulation` exactly as :func:`socium.run`
-    does (same config validation, same seeded streams), without running it."""
+    does (same config validation, same seeded streams), without running it.
+
+    Events are not collected, as in a run with ``record.events = false`` (the engine tells the
+    world so when the loop starts; here we do it by hand because the benchmark calls
+    ``advance()`` directly).
+    """
     from socium.experiment.config import load_config
     from socium.experiment.runner import build_simulation
 
-    return build_simulation(load_config(config, {"run.seed": seed}))
+    sim = build_simulation(load_config(config, {"run.seed": seed}))
+    sim.collect_events = sim.world.collect_events = False
+    return sim
 
 
 def write_values(path: Path, values: np.ndarray) -> Path:

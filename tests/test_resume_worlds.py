@@ -1,18 +1,14 @@
 """SIGKILL real runs of every world mid-way, resume them, and compare with uninterrupted runs."""
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 import socium
+from killing import kill_at_step
 
 CHILD = textwrap.dedent(
     """
@@ -58,20 +54,7 @@ CASES = {
 def _kill_mid_run(cfg: dict, out: Path, kill_at: int) -> None:
     marker = out.parent / f"{out.name}.step"
     code = CHILD.format(cfg=json.dumps(cfg), marker=str(marker), out=str(out))
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            reached = int(marker.read_text())
-        except (FileNotFoundError, ValueError):
-            reached = -1
-        if reached >= kill_at:
-            break
-        if proc.poll() is not None:
-            pytest.fail("the run finished before it could be killed")
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_at_step(code, marker, kill_at)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -1,13 +1,8 @@
 """Kill a run with SIGKILL mid-way, resume it, and compare with an uninterrupted run."""
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +10,7 @@ import pandas as pd
 import pytest
 
 import socium
+from killing import kill_at_step
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -38,20 +34,7 @@ CHILD = textwrap.dedent(
 def _run_and_kill(cfg, out: Path, kill_at: int) -> None:
     marker = out.parent / f"{out.name}.step"
     code = CHILD.format(tests=str(TESTS), cfg=json.dumps(cfg), marker=str(marker), out=str(out))
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            reached = int(marker.read_text())
-        except (FileNotFoundError, ValueError):  # not written yet, or caught mid-write
-            reached = -1
-        if reached >= kill_at:
-            break
-        if proc.poll() is not None:
-            pytest.fail("child finished before it could be killed")
-        time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_at_step(code, marker, kill_at)
     assert not (out / "summary.json").exists()
 
 

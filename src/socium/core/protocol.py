@@ -113,6 +113,16 @@ class World(ABC):
         """Whether the state no longer changes (used by ``stop_on_convergence``)."""
         return False
 
+    def records_events_by_default(self) -> bool:
+        """Whether events are recorded when ``record.events`` is not set.
+
+        Event-driven models (interactions, activations) record them. Worlds whose every agent
+        updates every step (synchronous averaging) return False: their events would be the
+        full trajectory, N rows per step, which per-step metrics and the final state already
+        summarise; ``record.events = true`` still records them.
+        """
+        return True
+
     # -- state --------------------------------------------------------------------------------
     @abstractmethod
     def get_state(self) -> dict[str, Any]:

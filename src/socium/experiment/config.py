@@ -65,9 +65,12 @@ class PolicySection(_Section):
 
 
 class RecordSection(_Section):
-    """``[record]``: what the run directory keeps."""
+    """``[record]``: what the run directory keeps.
 
-    events: bool = True
+    ``events`` unset means the world's default (see ``World.records_events_by_default``).
+    """
+
+    events: bool | None = None
     plots: bool = True
 
 

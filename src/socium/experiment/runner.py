@@ -125,6 +125,12 @@ def build_simulation(cfg: ResolvedConfig) -> Simulation:
     return Simulation(rng, population, network, world, schedule, policy)
 
 
+def _records_events(cfg: ResolvedConfig, sim: Simulation) -> bool:
+    """``record.events`` if set, else the world's default."""
+    chosen = cfg.sections.record.events
+    return sim.world.records_events_by_default() if chosen is None else chosen
+
+
 def _with_seed(cfg: ResolvedConfig) -> ResolvedConfig:
     if cfg.run.seed is not None:
         return cfg
@@ -269,7 +275,7 @@ def run(
         )
     run_dir.mkdir(parents=True, exist_ok=True)
     _write_toml(run_dir / "config.toml", cfg.to_dict())
-    recorder = SQLiteRecorder(run_dir / "run.sqlite", record_events=cfg.sections.record.events)
+    recorder = SQLiteRecorder(run_dir / "run.sqlite", record_events=_records_events(cfg, sim))
     try:
         recorder.set_info(
             {
@@ -277,6 +283,7 @@ def run(
                 "world": cfg.world_name,
                 "version": _version(),
                 "base_dir": str(cfg.base_dir) if cfg.base_dir else None,
+                "events_recorded": recorder.record_events,
                 "config": cfg.to_dict(),
             }
         )
@@ -318,8 +325,8 @@ def resume(run_dir: str | Path, progress: Callable[[int], None] | None = None) -
         cfg = load_config(d / "config.toml")
         base_dir = info.get("base_dir")
         cfg = cfg.model_copy(update={"base_dir": Path(base_dir) if base_dir else None})
-        recorder.record_events = cfg.sections.record.events
         sim = build_simulation(cfg)
+        recorder.record_events = _records_events(cfg, sim)
         last = recorder.last_checkpoint()
         if last is None:
             recorder.truncate_after(-1)

@@ -185,7 +185,7 @@ def scenarios(
     d = described[0]
     console.print(f"[bold]{d['name']}[/] (version {d['version']}): {d['summary']}")
     console.print("models: " + ", ".join(d["models"]))
-    keys = Table(title="config keys ([world])")
+    keys = Table(title="config keys of the \\[world] section")
     for col in ("key", "type", "default", "description"):
         keys.add_column(col, overflow="fold")
     for key, spec in d["config"].items():

@@ -163,7 +163,7 @@ class World(ABC):
         schema = cls.Config.model_json_schema()
         keys = {
             key: {
-                "type": prop.get("type", prop.get("anyOf", prop.get("enum", ""))),
+                "type": _type_text(prop),
                 "default": prop.get("default"),
                 "description": prop.get("description", ""),
             }
@@ -182,6 +182,33 @@ class World(ABC):
     def plots(self, metrics: pd.DataFrame, outdir: Path) -> list[Path]:
         """World-specific plots written into ``outdir``; returns the files written."""
         return []
+
+
+def _type_text(prop: dict[str, Any]) -> str:
+    """A short human-readable type of a JSON-schema property (``number in [0, 1] | none``)."""
+    if "anyOf" in prop:
+        parts = [_type_text(p) for p in prop["anyOf"] if p.get("type") != "null"]
+        if any(p.get("type") == "null" for p in prop["anyOf"]):
+            parts.append("unset")
+        return " | ".join(parts)
+    if "enum" in prop:
+        return " | ".join(str(v) for v in prop["enum"])
+    if "const" in prop:
+        return repr(prop["const"])
+    if "$ref" in prop:
+        return "table"
+    kind = str(prop.get("type", "any"))
+    if kind == "array":
+        return f"list of {_type_text(prop.get('items', {}))}"
+    low = prop.get("minimum", prop.get("exclusiveMinimum"))
+    high = prop.get("maximum", prop.get("exclusiveMaximum"))
+    if low is not None or high is not None:
+        left = "(" if "exclusiveMinimum" in prop else "["
+        right = ")" if "exclusiveMaximum" in prop else "]"
+        low_text = "-inf" if low is None else low
+        high_text = "inf" if high is None else high
+        return f"{kind} in {left}{low_text}, {high_text}{right}"
+    return kind
 
 
 class Policy(ABC):

@@ -297,6 +297,9 @@ def deffuant_rule(
     """
     d = x_j - x_i
     ad = np.abs(d)
-    new_i = np.where(ad < eps_i, x_i + mu * d, x_i)
-    new_j = np.where(ad < eps_j, x_j - mu * d, x_j)
+    step = mu * d
+    moves_i = ad < eps_i
+    moves_j = moves_i if eps_j is eps_i else ad < eps_j
+    new_i = np.where(moves_i, x_i + step, x_i)
+    new_j = np.where(moves_j, x_j - step, x_j)
     return new_i, new_j

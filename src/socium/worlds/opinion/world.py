@@ -203,6 +203,7 @@ class OpinionWorld(World):
         self.changed = float("nan")
         self._ald: float | None = None
         self._links: tuple[np.ndarray, np.ndarray] | None = None
+        self._const_buf: np.ndarray | None = None
 
     # ------------------------------------------------------------------ setup helpers
     def _discrete_init(self, population: Population) -> np.ndarray:
@@ -303,8 +304,10 @@ class OpinionWorld(World):
             order, bounds = self._sznajd_schedule(agents, partner)
         else:  # voter, one-sided deffuant: write the listener, read the partner
             order, bounds = sequential_schedule(agents, partner, n_nodes=self.n)
-        for idx in schedule_groups(order, bounds):
-            yield Batch(agents[idx], {"partner": partner[idx]})
+        # permute once per sweep; every batch is then a pair of views
+        agents, partner = agents[order], partner[order]
+        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            yield Batch(agents[a:b], {"partner": partner[a:b]})
 
     def _sznajd_schedule(
         self, agents: np.ndarray, partner: np.ndarray
@@ -331,6 +334,15 @@ class OpinionWorld(World):
                 self._hk_rows = np.repeat(np.arange(self.n, dtype=np.int64), self._nb.degree)
             return hk_average_graph(self.x, self._hk_rows, self._nb.indices, self.confidence)
         return degroot_average(self.x, self._in_adj, self.config.self_weight, self._degroot_inv)
+
+    def _constant(self, value: float, k: int) -> np.ndarray:
+        """A read-only array of ``k`` copies of ``value`` (a view of a cached buffer)."""
+        buf = self._const_buf
+        if buf is None or buf.shape[0] < k or buf[0] != value:
+            buf = np.full(max(k, self.n), value, dtype=np.float64)
+            buf.flags.writeable = False
+            self._const_buf = buf
+        return buf[:k]
 
     def observe(self, batch: Batch) -> ObsBatch:
         """What each acting agent sees.
@@ -368,9 +380,10 @@ class OpinionWorld(World):
                 if isinstance(eps, np.ndarray):
                     cols["confidence"] = eps[ids]
                     cols["partner_confidence"] = eps[partner]
-                else:
-                    cols["confidence"] = np.full(ids.shape[0], eps)
-                    cols["partner_confidence"] = cols["confidence"]
+                else:  # a read-only view of one constant buffer, shared by both columns
+                    cols["confidence"] = cols["partner_confidence"] = self._constant(
+                        eps, ids.shape[0]
+                    )
         return ObsBatch(ids, cols, batch)
 
     def rule_decide(self, obs: ObsBatch, rng: np.random.Generator) -> ActionBatch:

@@ -221,3 +221,23 @@ def test_unknown_network_kind_lists_kinds():
         ConfigError, match=r"^network\.kind: unknown kind 'ring'; allowed: .*watts_strogatz"
     ):
         socium.run(_set(OPINION, "network", {"kind": "ring", "n": 5}))
+
+
+def test_event_recording_default_follows_the_world(tmp_path):
+    import sqlite3
+
+    base = {"run": {"seed": 1, "steps": 3}, "network": {"kind": "cycle", "n": 50}}
+    sync = {**base, "world": {"name": "opinion", "model": "degroot"}}
+    seq = {**base, "world": {"name": "opinion", "model": "deffuant", "epsilon": 0.5}}
+    counts = {}
+    for name, cfg in [
+        ("sync", sync),
+        ("seq", seq),
+        ("sync_forced", {**sync, "record": {"events": True}}),
+    ]:
+        socium.run(cfg, out=tmp_path / name)
+        con = sqlite3.connect(tmp_path / name / "run.sqlite")
+        counts[name] = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert counts["sync"] == 0
+    assert counts["seq"] > 0
+    assert counts["sync_forced"] == 3 * 50  # every agent moves every step

@@ -582,6 +582,13 @@ class OpinionWorld(World):
             out["active_link_density"] = self._active_link_density()
         return out
 
+    def records_events_by_default(self) -> bool:
+        """Sequential models record each interaction's updates; synchronous averaging
+        (DeGroot, Friedkin-Johnsen, Hegselmann-Krause) updates every agent every step, so its
+        events would be the whole trajectory and are recorded only with ``record.events = true``.
+        """
+        return self.sequential
+
     def converged(self) -> bool:
         """Continuous: ``max_change < tolerance`` after a step. Discrete: consensus, or no
         active link left (never for the q-voter with independence > 0, which keeps

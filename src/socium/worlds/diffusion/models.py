@@ -21,14 +21,54 @@ __all__ = [
     "is_sorted",
     "lt_parents",
     "pick_infected_in_neighbour",
+    "pick_ranked_hit",
+    "row_positions",
     "scatter_add",
-    "sorted_insert",
-    "sorted_remove",
 ]
 
 
+def row_positions(indptr: np.ndarray, rows: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    r"""Positions in ``indices`` of all stored entries of the given CSR rows, row by row.
+
+    Parameters
+    ----------
+    indptr : numpy.ndarray
+        CSR row pointers.
+    rows : numpy.ndarray of int
+        Rows to read (any order; repeated rows are read repeatedly).
+    lengths : numpy.ndarray of int64
+        Length of each row, :math:`\ell_r = \mathrm{indptr}[r+1] - \mathrm{indptr}[r]`
+        (callers keep the degree array and pass ``deg[rows]``).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``concat([indptr[r] + arange(l_r) for r in rows])``.
+
+    Notes
+    -----
+    With :math:`s_r = \mathrm{indptr}[r]` and :math:`o_r = \sum_{r' < r} \ell_{r'}` the
+    position of the row's block in the output, entry ``j`` of the block is
+    :math:`s_r - o_r + j'` with :math:`j'` the global output index:
+    ``repeat(s - o, l) + arange(sum(l))``. Cost :math:`O(|rows| + \sum_r \ell_r)`.
+
+    Examples
+    --------
+    >>> row_positions(np.array([0, 2, 3, 3]), np.array([1, 0]), np.array([1, 2])).tolist()
+    [2, 0, 1]
+    """
+    ends = np.cumsum(lengths)
+    shift = indptr[rows] - (ends - lengths)  # start of each row minus start of its block
+    return np.repeat(shift, lengths) + np.arange(int(ends[-1]) if ends.size else 0)
+
+
 def gather_rows(
-    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, *, with_src: bool = True
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    rows: np.ndarray,
+    *,
+    with_src: bool = True,
+    lengths: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     r"""All stored entries of the given CSR rows, row by row, in storage order.
 
@@ -40,21 +80,21 @@ def gather_rows(
         Rows to read (any order; repeated rows are read repeatedly).
     with_src : bool, default True
         Whether to build ``src`` (``None`` otherwise, saving one pass).
+    lengths : numpy.ndarray of int64, optional
+        Row lengths of ``rows`` when the caller has them (saves two gathers).
 
     Returns
     -------
     src : numpy.ndarray of int64 or None
         The row of each entry (``rows`` repeated by row length).
-    dst : numpy.ndarray of int64
-        The column of each entry.
+    dst : numpy.ndarray of int
+        The column of each entry (dtype of ``indices``).
     pos : numpy.ndarray of int64
         The entry's position in ``indices`` (to read edge data).
 
     Notes
     -----
-    With :math:`s_r = \mathrm{indptr}[r]` and :math:`\ell_r` the row lengths, entry ``j`` of the
-    output block of row ``r`` sits at :math:`s_r + j`; all positions are
-    ``repeat(s - cumsum_excl(l), l) + arange(sum(l))``. Cost :math:`O(|rows| + \sum_r \ell_r)`.
+    Positions from :func:`row_positions`. Cost :math:`O(|rows| + \sum_r \ell_r)`.
 
     Examples
     --------
@@ -63,17 +103,11 @@ def gather_rows(
     [[1, 0, 0], [0, 1, 2], [2, 0, 1]]
     """
     rows = np.asarray(rows, dtype=np.int64)
-    starts = indptr[rows].astype(np.int64)
-    lengths = indptr[rows + 1].astype(np.int64) - starts
-    total = int(lengths.sum())
-    if total == 0:
-        empty = np.empty(0, np.int64)
-        return empty, empty.copy(), empty.copy()
-    offsets = np.cumsum(lengths) - lengths  # exclusive cumsum: where each row's block begins
-    pos = np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
+    if lengths is None:
+        lengths = (indptr[rows + 1] - indptr[rows]).astype(np.int64)
+    pos = row_positions(indptr, rows, lengths)
     src = np.repeat(rows, lengths) if with_src else None
-    dst = indices[pos].astype(np.int64, copy=False)
-    return src, dst, pos
+    return src, indices[pos], pos
 
 
 def count_by_target(dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -174,10 +208,13 @@ def first_per_group(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     [1, 2]
     """
     order = np.lexsort((key, group))  # stable: equal keys keep row order
-    g = group[order]
-    head = np.ones(g.size, dtype=bool)
-    head[1:] = g[1:] != g[:-1]
-    return order[head].astype(np.int64)
+    if order.size < 2:
+        return order
+    g = group.take(order)
+    head = np.empty(g.size, dtype=bool)
+    head[0] = True
+    np.not_equal(g[1:], g[:-1], out=head[1:])
+    return order[head]
 
 
 def scatter_add(target: np.ndarray, idx: np.ndarray, weights: np.ndarray) -> None:
@@ -215,6 +252,9 @@ def pick_infected_in_neighbour(
     state: np.ndarray,
     u: np.ndarray,
     infected_state: int = 1,
+    *,
+    k: np.ndarray | None = None,
+    dst: np.ndarray | None = None,
 ) -> np.ndarray:
     r"""For each node, a uniformly random infected in-neighbour (chosen by a given uniform).
 
@@ -223,13 +263,19 @@ def pick_infected_in_neighbour(
     in_indptr, in_indices : numpy.ndarray
         CSR of the in-adjacency (row ``v`` = in-neighbours of ``v``).
     nodes : numpy.ndarray of int
-        Nodes to find a parent for (distinct).
+        Nodes to find a parent for.
     state : numpy.ndarray of int, shape (n,)
         Node states; ``state == infected_state`` marks the infected.
     u : numpy.ndarray of float
         One uniform number in :math:`[0, 1)` per node.
     infected_state : int, default 1
         The state value that counts as infected.
+    k : numpy.ndarray of int, optional
+        :math:`k_I(v)`, the number of infected in-neighbours of each node, when the caller
+        keeps it (saves a segmented count); it must be exact.
+    dst : numpy.ndarray of int, optional
+        The in-rows of ``nodes`` already gathered (``gather_rows(in_indptr, in_indices,
+        nodes)[1]``), e.g. the out-rows of an undirected graph.
 
     Returns
     -------
@@ -240,8 +286,10 @@ def pick_infected_in_neighbour(
 
     Notes
     -----
-    One gather of the rows of ``nodes`` and a segmented cumulative count of the infected
-    entries, :math:`O(\sum_v d^{in}_v)`.
+    One gather of the rows of ``nodes``; ``h`` = positions of the infected entries in the
+    gathered block (ascending). The infected entries of row ``v`` are ``h[b_v : b_v + k_v]``
+    with :math:`b_v = \sum_{v' < v} k_{v'}`, so the parent is ``dst[h[b_v + r_v]]``.
+    Cost :math:`O(\sum_v d^{in}_v)`.
 
     Examples
     --------
@@ -253,21 +301,67 @@ def pick_infected_in_neighbour(
     nodes = np.asarray(nodes, dtype=np.int64)
     if nodes.size == 0:
         return np.empty(0, np.int64)
-    _, dst, _ = gather_rows(in_indptr, in_indices, nodes, with_src=False)
+    if dst is None:
+        _, dst, _ = gather_rows(in_indptr, in_indices, nodes, with_src=False)
     hit = state[dst] == infected_state
-    lengths = (in_indptr[nodes + 1] - in_indptr[nodes]).astype(np.int64)
-    csum = np.concatenate(([0], np.cumsum(hit)))
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    before = csum[starts]  # infected entries before each row's block
-    k = csum[ends] - before  # infected in-neighbours of each node
-    rank = np.minimum((np.asarray(u, dtype=np.float64) * k).astype(np.int64), k - 1)
-    local = csum[1:] - np.repeat(before, lengths) - 1  # rank of each hit inside its row
-    sel = hit & (local == np.repeat(rank, lengths))
+    if k is None:
+        lengths = (in_indptr[nodes + 1] - in_indptr[nodes]).astype(np.int64)
+        csum = np.concatenate(([0], np.cumsum(hit)))
+        ends = np.cumsum(lengths)
+        k = csum[ends] - csum[ends - lengths]
+    k = np.asarray(k, dtype=np.int64)
+    none = k == 0
+    if not none.any():
+        return pick_ranked_hit(dst, hit, k, u)
     out = np.full(nodes.size, -1, dtype=np.int64)
-    row_of = np.repeat(np.arange(nodes.size, dtype=np.int64), lengths)
-    out[row_of[sel]] = dst[sel]
+    some = ~none
+    if hit.any():
+        out[some] = pick_ranked_hit(dst, hit, k[some], np.asarray(u)[some])
     return out
+
+
+def pick_ranked_hit(dst: np.ndarray, hit: np.ndarray, k: np.ndarray, u: np.ndarray) -> np.ndarray:
+    r"""In consecutive blocks of ``dst`` holding ``k_v >= 1`` hits each, the :math:`r_v`-th hit.
+
+    Parameters
+    ----------
+    dst : numpy.ndarray of int
+        Concatenated blocks (e.g. the in-neighbours of several nodes, row by row).
+    hit : numpy.ndarray of bool
+        Which entries of ``dst`` count (e.g. the infected in-neighbours).
+    k : numpy.ndarray of int
+        Number of hits in each block, all :math:`\ge 1`, in block order; blocks without a hit
+        must be left out (the entries themselves may stay, as they hold no hit).
+    u : numpy.ndarray of float
+        One number in :math:`[0, 1)` per block.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``dst`` at the :math:`r_v`-th hit of block ``v``,
+        :math:`r_v = \min(\lfloor u_v k_v \rfloor, k_v - 1)`: a uniformly random hit when
+        :math:`u_v` is uniform.
+
+    Notes
+    -----
+    With ``h`` the positions of all hits (ascending) and :math:`e_v = \sum_{v' \le v} k_{v'}`,
+    the hits of block ``v`` are ``h[e_v - k_v : e_v]``, so the answer is
+    ``dst[h[e_v - k_v + r_v]]``: a ``flatnonzero``, a ``cumsum`` and three gathers.
+
+    Examples
+    --------
+    >>> dst = np.array([7, 8, 9, 4, 5])
+    >>> hit = np.array([True, False, True, False, True])
+    >>> pick_ranked_hit(dst, hit, np.array([2, 1]), np.array([0.6, 0.2])).tolist()
+    [9, 5]
+    """
+    h = hit.nonzero()[0]
+    k = np.asarray(k, dtype=np.int64)
+    at = (np.asarray(u, dtype=np.float64) * k).astype(np.int64)
+    at -= k
+    np.minimum(at, -1, out=at)  # r_v - k_v, in [-k_v, -1]
+    at += np.add.accumulate(k)
+    return dst.take(h.take(at)).astype(np.int64, copy=False)
 
 
 def lt_parents(
@@ -330,33 +424,3 @@ def lt_parents(
 def is_sorted(a: np.ndarray) -> bool:
     """Whether ``a`` is strictly increasing (distinct and ascending)."""
     return bool(a.size < 2 or np.all(a[1:] > a[:-1]))
-
-
-def sorted_insert(a: np.ndarray, new: np.ndarray) -> np.ndarray:
-    r"""Merge the sorted, distinct ``new`` into the sorted ``a`` (disjoint); no full re-sort.
-
-    Notes
-    -----
-    ``numpy.insert`` at ``searchsorted`` positions: :math:`O(|a| + |new| \log |a|)`.
-
-    Examples
-    --------
-    >>> sorted_insert(np.array([1, 4, 9]), np.array([0, 5])).tolist()
-    [0, 1, 4, 5, 9]
-    """
-    if new.size == 0:
-        return a
-    return np.insert(a, np.searchsorted(a, new), new)
-
-
-def sorted_remove(a: np.ndarray, gone: np.ndarray) -> np.ndarray:
-    r"""Remove the sorted, distinct ``gone`` (all present in the sorted ``a``) from ``a``.
-
-    Examples
-    --------
-    >>> sorted_remove(np.array([1, 4, 5, 9]), np.array([4, 9])).tolist()
-    [1, 5]
-    """
-    if gone.size == 0:
-        return a
-    return np.delete(a, np.searchsorted(a, gone))

@@ -30,9 +30,8 @@ from socium.worlds.diffusion.models import (
     is_sorted,
     lt_parents,
     pick_infected_in_neighbour,
+    pick_ranked_hit,
     scatter_add,
-    sorted_insert,
-    sorted_remove,
 )
 from socium.worlds.diffusion.seeds import select_seeds
 
@@ -141,12 +140,22 @@ class DiffusionWorld(World):
         self.n = n = network.n
         idx = np.int32 if n < np.iinfo(np.int32).max else np.int64
         adj = network.adjacency
-        self._out_indptr, self._out_indices = adj.indptr, adj.indices
         inn = network.in_adjacency
-        self._in_indptr, self._in_indices = inn.indptr, inn.indices
+        # Column indices as intp: numpy casts any other index dtype on every fancy-indexing
+        # call, which costs more than the gather itself at 10^4 nodes.
+        self._out_indptr = adj.indptr
+        self._out_indices = adj.indices.astype(np.intp, copy=False)
+        # undirected: the in-rows are the out-rows, so one gather serves both directions
+        self._symmetric = inn is adj
+        self._in_indptr = inn.indptr
+        self._in_indices = (
+            self._out_indices if self._symmetric else inn.indices.astype(np.intp, copy=False)
+        )
         self._out_deg = np.diff(adj.indptr).astype(np.int64)
-        self._in_deg = np.diff(inn.indptr).astype(np.int64)
-        self._n_in_entries = int(inn.indptr[-1])
+        self._out_end = adj.indptr[1:].astype(np.int64)
+        self._arange = np.arange(0, dtype=np.int64)  # grown on demand by _gather_out
+        self._pm_ones = np.ones(0, dtype=np.int64)  # [+1] * h + [-1] * h, grown by _signs
+        self._in_deg = self._out_deg if self._symmetric else np.diff(inn.indptr).astype(np.int64)
         self._in_ones: sp.csr_array | None = None
         self._q_table: np.ndarray | None = None
         self._edge_p: np.ndarray | None = None  # IC: probability of each out-edge
@@ -154,6 +163,7 @@ class DiffusionWorld(World):
         self._out_weight: np.ndarray | None = None  # LT: raw weight of each out-edge
         self._in_norm: np.ndarray | None = None  # LT: 1 / in-degree or 1 / in-strength
         self._setup_weights(network)
+        self._p = self.config.p_value
 
         self.seeds = select_seeds(config.seeds, network, rng)
         self.threshold: np.ndarray | None = None
@@ -174,9 +184,10 @@ class DiffusionWorld(World):
         self._t = 0
         self._n_new = int(self.seeds.size)
         self._new_parts: list[np.ndarray] = []
+        self._new_count = 0
         self._version = 0
-        self._exposure_cache: tuple[int, np.ndarray, np.ndarray] | None = None
         self._full_ids: np.ndarray | None = None
+        self._setup_epidemic()
         self._recount()
         self._peak = self._n_active
         self._peak_step = 0
@@ -222,11 +233,44 @@ class DiffusionWorld(World):
         population["threshold"] = theta
         return theta.copy()
 
+    def _setup_epidemic(self) -> None:
+        r"""Epidemics: the per-node code array and its probability table.
+
+        Every node carries ``code[v] = k_I(v) + K * state[v] - 1`` with ``K`` = largest
+        in-degree + 1 (so :math:`0 \le k_I(v) < K`): an unexposed susceptible node has code
+        -1, exposed ones ``[0, K-1)``, infected ones ``[K-1, 2K-1)``, removed ones
+        ``[2K-1, 3K-1)``. The observed rows (exposed susceptibles, plus the infected for
+        SIS/SIR) are the codes in ``[0, row_limit)``, one unsigned comparison over all nodes.
+        One lookup ``table[code]`` gives the probability of the row's transition this step:
+        :math:`1 - (1-\beta)^{k_I}` for a susceptible node, :math:`\gamma` for an infected
+        one. The code is kept up to date incrementally: +-1 on the out-neighbours of every node
+        that becomes / stops being infected, +-K on the node itself.
+        """
+        self._code: np.ndarray | None = None
+        self._rows_cache: tuple[int, np.ndarray] | None = None
+        self._obs_hint: tuple[Any, ...] | None = None  # (obs, version, ...) of the last observe
+        self._act_hint: tuple[Any, ...] | None = None  # (actions, version) of rule_decide
+        if self.model in CASCADE_MODELS:
+            return
+        self._K = kk = int(self._in_deg.max()) + 1 if self.n else 1
+        q = infection_probability(np.arange(kk), self.config.beta_value)
+        gamma = 0.0 if self.model == "si" else self.config.gamma_value
+        self._code_table = np.concatenate((q[1:], np.full(kk, gamma), np.zeros(kk)))
+        self._q_table = q
+        # transitions whose probability is 0 divide by zero when the parent uniform is rescaled
+        self._q_positive = self.config.beta_value > 0 and (self.model == "si" or gamma > 0)
+        self._row_limit = np.uint64(kk - 1 if self.model == "si" else 2 * kk - 1)
+
     def _recount(self) -> None:
-        self._infected = np.flatnonzero(self.state == ACTIVE).astype(np.int64)
-        self._n_active = int(self._infected.size)
+        self._n_active = int(np.count_nonzero(self.state == ACTIVE))
         self._n_removed = int(np.count_nonzero(self.state == REMOVED))
         self._n_ever = int(np.count_nonzero(self.activated_at >= 0))
+        if self.model not in CASCADE_MODELS:
+            infected = (self.state == ACTIVE).astype(np.float64)
+            code = np.rint(self._in_pattern() @ infected).astype(np.int64)
+            code += self._K * self.state.astype(np.int64) - 1
+            self._code = code
+            self._rows_cache = None
 
     # -- the step -----------------------------------------------------------------------------
     def default_schedule(self) -> SynchronousSpec:
@@ -255,20 +299,13 @@ class DiffusionWorld(World):
           (``ids`` = ``v``, columns ``source`` = ``u`` and ``p`` = :math:`p_{uv}`);
         * linear_threshold: one row per inactive out-neighbour of the frontier (columns
           ``influence`` = :math:`\\sum_{u \\in A} b_{uv}` and ``threshold``);
-        * si/sis/sir: one row per exposed susceptible node (``state`` 0,
-          ``infected_neighbours`` = :math:`k_I(v)`) and, except for SI, one per infected node
-          (``state`` 1).
+        * si/sis/sir: in id order, one row per exposed susceptible node (``state`` 0,
+          ``infected_neighbours`` = :math:`k_I(v) \\ge 1`) and, except for SI, one per
+          infected node (``state`` 1, ``infected_neighbours`` 0).
         """
         mask = self._mask(np.asarray(batch.ids))
         if self.model == "independent_cascade":
-            src, dst, pos = gather_rows(self._out_indptr, self._out_indices, self.frontier)
-            keep = self.state[dst] == INACTIVE
-            if mask is not None:
-                keep &= mask[dst]
-            p = self._edge_p[pos[keep]] if self._edge_p is not None else None
-            if p is None:
-                p = np.full(int(keep.sum()), self.config.p_value)
-            return ObsBatch(dst[keep], {"source": src[keep], "p": p}, batch)
+            return self._observe_ic(batch, mask)
         if self.model == "linear_threshold":
             if mask is None:
                 _, dst, _ = gather_rows(
@@ -279,39 +316,48 @@ class DiffusionWorld(World):
                 cand = np.flatnonzero((self.state == INACTIVE) & mask & (self.pressure > 0))
             cols = {"influence": self.pressure[cand], "threshold": self.threshold[cand]}
             return ObsBatch(cand, cols, batch)
-        targets, k = self._exposure()
+        ids = self._rows()
         if mask is not None:
-            keep = mask[targets]
-            targets, k = targets[keep], k[keep]
-        rec = self._infected if self.model != "si" else np.empty(0, np.int64)
+            ids = ids[mask[ids]]
+        code = self._code.take(ids)
+        susceptible = code < self._K - 1
+        k = code + 1
+        k *= susceptible  # k_I for the susceptible rows, 0 for the infected
+        state = (~susceptible).view(np.int8)  # rows are susceptible (0) or infected (1)
+        obs = ObsBatch(ids, {"state": state, "infected_neighbours": k}, batch)
+        self._obs_hint = (obs, self._version, code, susceptible, k)
+        return obs
+
+    def _observe_ic(self, batch: Batch, mask: np.ndarray | None) -> ObsBatch:
+        frontier = self.frontier
+        dst, pos, lengths, _ = self._gather_out(frontier)
+        keep = self.state.take(dst) == INACTIVE
         if mask is not None:
-            rec = rec[mask[rec]]
-        ids = np.concatenate((targets, rec))
-        state = np.concatenate((np.zeros(targets.size, np.int8), np.ones(rec.size, np.int8)))
-        k = np.concatenate((k, np.zeros(rec.size, np.int64)))
-        return ObsBatch(ids, {"state": state, "infected_neighbours": k}, batch)
-
-    def _exposure(self) -> tuple[np.ndarray, np.ndarray]:
-        """Susceptible out-neighbours of the infected and their infected in-neighbour counts.
-
-        A small infected set is expanded along its out-edges (cost :math:`O(\\sum_{u \\in I}
-        d^{out}_u)`); once the infected touch more than a quarter of all edges, one sparse
-        product :math:`k_I = A_{in} \\mathbf 1_I` over the whole graph is cheaper. Both give the
-        same sorted targets and exact counts, so the choice never changes results.
-        """
-        cache = self._exposure_cache
-        if cache is not None and cache[0] == self._version:
-            return cache[1], cache[2]
-        inf = self._infected
-        if 4 * int(self._out_deg[inf].sum()) <= self._n_in_entries:
-            _, dst, _ = gather_rows(self._out_indptr, self._out_indices, inf, with_src=False)
-            targets, k = count_by_target(dst[self.state[dst] == INACTIVE], self.n)
+            keep &= mask.take(dst)
+        keep = keep.nonzero()[0]
+        ids = dst.take(keep)
+        src = frontier.repeat(lengths).take(keep)
+        if self._edge_p is not None:
+            p = self._edge_p.take(pos.take(keep))
         else:
-            counts = self._in_pattern() @ (self.state == ACTIVE).astype(np.float64)
-            targets = np.flatnonzero((counts > 0) & (self.state == INACTIVE)).astype(np.int64)
-            k = counts[targets].astype(np.int64)
-        self._exposure_cache = (self._version, targets, k)
-        return targets, k
+            p = np.full(keep.size, self._p)
+        obs = ObsBatch(ids, {"source": src, "p": p}, batch)
+        self._obs_hint = (obs, self._version)
+        return obs
+
+    def _rows(self) -> np.ndarray:
+        """Epidemics: ids of the exposed susceptibles (and, SIS/SIR, of the infected).
+
+        These are the nodes with ``0 <= code < row_limit`` (see :meth:`_setup_epidemic`): one
+        unsigned comparison over all nodes and a ``nonzero``. Cached until the state
+        changes (SI's convergence test and the next observation share it).
+        """
+        cache = self._rows_cache
+        if cache is not None and cache[0] == self._version:
+            return cache[1]
+        ids = (self._code.view(np.uint64) < self._row_limit).nonzero()[0]  # -1: the maximum
+        self._rows_cache = (self._version, ids)
+        return ids
 
     def _in_pattern(self) -> sp.csr_array:
         """The in-adjacency with every stored entry 1.0 (shares index arrays; built once)."""
@@ -327,35 +373,51 @@ class DiffusionWorld(World):
     def rule_decide(self, obs: ObsBatch, rng: np.random.Generator) -> ActionBatch:
         """Draw the stochastic outcomes (one uniform per observation row).
 
-        Columns of the action: ``activate`` (bool) and, per model, ``priority`` (IC: the
-        smallest among successful attempts on a node names its parent), ``recover`` and
-        ``pick`` (epidemics: a uniform number that selects the parent). A successful row with
-        uniform :math:`u < q` reuses :math:`u/q`, which is again uniform on [0, 1) and
-        independent of the success itself, so parents cost no extra random numbers.
+        Columns of the action: ``activate`` (bool) and, per model, ``priority`` (IC:
+        :math:`u/p_{uv}`; the smallest among the successful attempts on a node names its
+        parent), ``recover`` and ``pick`` (epidemics: :math:`u/q`, a uniform number that
+        selects the parent of an infected row). A successful row with uniform :math:`u < q`
+        reuses :math:`u/q`, which is again uniform on [0, 1) and independent of the success
+        itself, so parents cost no extra random numbers.
         """
         m = len(obs)
         if self.model == "linear_threshold":
             activate = obs["influence"] >= obs["threshold"]
             return ActionBatch(obs.ids, {"activate": activate}, obs)
+        hint = self._obs_hint
+        fast = hint is not None and hint[0] is obs and hint[1] == self._version
         u = rng.random(m)
         if self.model == "independent_cascade":
-            p = obs["p"]
-            activate = u < p
-            with np.errstate(divide="ignore", invalid="ignore"):
-                priority = np.where(activate, u / p, np.inf)
+            if fast and self._edge_p is None:
+                p = self._p
+                activate = u < p
+                priority = u / p if p > 0 else np.full(m, np.inf)
+            else:
+                p = obs["p"]
+                activate = u < p
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    priority = np.where(activate, u / p, np.inf)
             cols = {"activate": activate, "priority": priority, "source": obs["source"]}
-            return ActionBatch(obs.ids, cols, obs)
-        s = obs["state"]
-        susceptible = s == INACTIVE
-        q = np.where(
-            susceptible, self._infection_q(obs["infected_neighbours"]), self.config.gamma_value
-        )
-        hit = u < q
-        activate = hit & susceptible
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pick = np.where(activate, u / q, 0.0)
-        cols = {"activate": activate, "recover": hit & ~susceptible, "pick": pick}
-        return ActionBatch(obs.ids, cols, obs)
+            actions = ActionBatch(obs.ids, cols, obs)
+        else:
+            if fast:
+                susceptible = hint[3]
+                q = self._code_table.take(hint[2])
+            else:
+                susceptible = np.asarray(obs["state"]) == INACTIVE
+                q = self._infection_q(obs["infected_neighbours"])
+                q[~susceptible] = self.config.gamma_value if self.model != "si" else 0.0
+            hit = u < q
+            activate = hit & susceptible
+            if fast and self._q_positive:
+                pick = u / q  # q > 0 on every row
+            else:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    pick = np.where(activate, u / q, 0.0)
+            cols = {"activate": activate, "recover": hit ^ activate, "pick": pick}
+            actions = ActionBatch(obs.ids, cols, obs)
+        self._act_hint = (actions, self._version) if fast else None
+        return actions
 
     def _infection_q(self, k: np.ndarray) -> np.ndarray:
         """:math:`1-(1-\\beta)^k` by table lookup (k is at most the largest in-degree)."""
@@ -364,21 +426,33 @@ class DiffusionWorld(World):
             self._q_table = infection_probability(np.arange(kmax + 1), self.config.beta_value)
         return self._q_table[np.asarray(k, dtype=np.int64)]
 
+    def _is_own(self, actions: ActionBatch) -> bool:
+        """Whether ``actions`` is this step's unmodified :meth:`rule_decide` output."""
+        hint, obs_hint = self._act_hint, self._obs_hint
+        return (
+            hint is not None
+            and hint[0] is actions
+            and hint[1] == self._version
+            and obs_hint is not None
+            and obs_hint[0] is actions.obs
+        )
+
     def apply(self, actions: ActionBatch) -> list[EventBatch]:
         """Activate / infect and recover, returning ``activate`` and ``recover`` events.
 
         ``activate`` events carry the parent in ``other`` (-1 for none) and the step in
-        ``value``; ``recover`` events carry the step in ``value``.
+        ``value``; ``recover`` events carry the step in ``value``. No events are built when
+        the run does not record them (``collect_events`` is false).
         """
         t = self._t + 1
-        ids = np.asarray(actions.ids, dtype=np.int64)
         if self.model == "independent_cascade":
-            events = self._apply_ic(ids, actions, t)
+            events = self._apply_ic(actions, t)
         elif self.model == "linear_threshold":
-            events = self._apply_lt(ids, actions, t)
+            events = self._apply_lt(np.asarray(actions.ids, dtype=np.int64), actions, t)
         else:
-            events = self._apply_epidemic(ids, actions, t)
+            events = self._apply_epidemic(actions, t)
         self._version += 1
+        self._obs_hint = self._act_hint = None
         return events
 
     def _column(self, actions: ActionBatch, name: str, size: int) -> np.ndarray:
@@ -387,16 +461,28 @@ class DiffusionWorld(World):
             return np.asarray(actions[name])
         return self.rng.random(size)
 
-    def _apply_ic(self, ids: np.ndarray, actions: ActionBatch, t: int) -> list[EventBatch]:
-        rows = np.flatnonzero(np.asarray(actions["activate"], bool) & (self.state[ids] == 0))
-        source = actions.columns.get("source")
-        if source is None:
-            source = actions.obs["source"]
-        priority = self._column(actions, "priority", ids.size)
-        win = rows[first_per_group(ids[rows], priority[rows])]
-        new, par = ids[win], np.asarray(source, dtype=np.int64)[win]
-        self._activate(new, par, t)
+    def _events(self, new: np.ndarray, par: np.ndarray, t: int) -> list[EventBatch]:
+        if not self.collect_events:
+            return []
         return [EventBatch.make("activate", new, par, np.full(new.size, float(t)))]
+
+    def _apply_ic(self, actions: ActionBatch, t: int) -> list[EventBatch]:
+        if self._is_own(actions):  # rows are frontier edges into inactive nodes
+            ids, source, priority = actions.ids, actions["source"], actions["priority"]
+            rows = actions["activate"].nonzero()[0]
+        else:
+            ids = np.asarray(actions.ids, dtype=np.int64)
+            ok = np.asarray(actions["activate"], bool) & (self.state[ids] == INACTIVE)
+            rows = np.flatnonzero(ok)
+            source = actions.columns.get("source")
+            if source is None:
+                source = actions.obs["source"]
+            source = np.asarray(source, dtype=np.int64)
+            priority = self._column(actions, "priority", ids.size)
+        win = rows.take(first_per_group(ids.take(rows), priority.take(rows)))
+        new, par = ids.take(win), source.take(win)
+        self._activate(new, par, t, first=True)
+        return self._events(new, par, t)
 
     def _apply_lt(self, ids: np.ndarray, actions: ActionBatch, t: int) -> list[EventBatch]:
         ok = np.asarray(actions["activate"], bool) & (self.state[ids] == INACTIVE)
@@ -404,52 +490,119 @@ class DiffusionWorld(World):
         par = lt_parents(
             self._in_indptr, self._in_indices, self._in_weight, new, self.activated_at, t
         )
-        self._activate(new, par, t)
+        self._activate(new, par, t, first=True)
         self._add_pressure(new)
-        return [EventBatch.make("activate", new, par, np.full(new.size, float(t)))]
+        return self._events(new, par, t)
 
-    def _apply_epidemic(self, ids: np.ndarray, actions: ActionBatch, t: int) -> list[EventBatch]:
-        st = self.state[ids]
-        inf_rows = np.flatnonzero(np.asarray(actions["activate"], bool) & (st == INACTIVE))
-        rec_rows = np.zeros(0, np.int64)
-        if self.model != "si" and "recover" in actions.columns:
-            rec_rows = np.flatnonzero(np.asarray(actions["recover"], bool) & (st == ACTIVE))
-        pick = self._column(actions, "pick", ids.size)
-        if not is_sorted(ids[inf_rows]):  # rule observations come sorted; other policies may not
-            inf_rows = inf_rows[np.argsort(ids[inf_rows], kind="stable")]
-        new = ids[inf_rows]
+    def _apply_epidemic(self, actions: ActionBatch, t: int) -> list[EventBatch]:
+        ids = actions.ids
+        activate = np.asarray(actions["activate"], bool)
+        if self._is_own(actions):  # sorted distinct ids, states as observed
+            inf_rows = activate.nonzero()[0]
+            new = ids.take(inf_rows)
+            k = self._obs_hint[4].take(inf_rows)
+            pick = actions["pick"].take(inf_rows)
+            rec = None
+            if self.model != "si":
+                rec = ids.take(actions["recover"].nonzero()[0])
+        else:
+            ids = np.asarray(ids, dtype=np.int64)
+            st = self.state[ids]
+            inf_rows = np.flatnonzero(activate & (st == INACTIVE))
+            pick = self._column(actions, "pick", ids.size)
+            new, first = np.unique(ids[inf_rows], return_index=True)
+            pick = pick[inf_rows[first]]
+            k = self._code[new] + 1  # susceptible: the code is k_I - 1
+            rec = None
+            if self.model != "si" and "recover" in actions.columns:
+                rec_ok = np.asarray(actions["recover"], bool) & (st == ACTIVE)
+                rec = np.unique(ids[rec_ok])
+        if rec is None:
+            rec = np.empty(0, np.int64)
+        # one gather of the out-rows of the newly infected and the recovering nodes
+        n_new, n_rec = new.size, rec.size
+        rows = np.concatenate((new, rec)) if n_rec else new
+        dst, _, _, ends = self._gather_out(rows)
+        a = int(ends[n_new - 1]) if n_new else 0  # entries of the newly infected
         # parents are read from the state at the start of the step (synchronous update)
-        par = pick_infected_in_neighbour(
-            self._in_indptr, self._in_indices, new, self.state, pick[inf_rows]
-        )
-        rec = ids[rec_rows]
-        if not is_sorted(rec):
-            rec = np.unique(rec)
-        self.state[rec] = REMOVED if self.model == "sir" else INACTIVE
-        self._n_active -= rec.size
-        if self.model == "sir":
-            self._n_removed += rec.size
-        self._infected = sorted_remove(self._infected, rec)
-        self._activate(new, par, t)
-        self._infected = sorted_insert(self._infected, new)
+        if n_new and self._symmetric:
+            par = pick_ranked_hit(dst[:a], self.state.take(dst[:a]) == ACTIVE, k, pick)
+        else:
+            par = pick_infected_in_neighbour(
+                self._in_indptr, self._in_indices, new, self.state, pick, k=k
+            )
+        # code: +1 / -1 on the out-neighbours of the newly infected / recovering (unbuffered,
+        # repeats add up), +K on the newly infected, -K (SIS) or +K (SIR) on the recovering
+        code, K = self._code, self._K
+        np.add.at(code, dst, self._signs(a, dst.size - a))
+        if n_rec:
+            self._n_active -= n_rec
+            if self.model == "sir":
+                self.state[rec] = REMOVED
+                self._n_removed += n_rec
+                code[rec] += K
+            else:
+                self.state[rec] = INACTIVE
+                code[rec] -= K
+        code[new] += K
+        self._activate(new, par, t, first=self.model != "sis")
+        if not self.collect_events:
+            return []
         return [
             EventBatch.make("activate", new, par, np.full(new.size, float(t))),
             EventBatch.make("recover", rec, None, np.full(rec.size, float(t))),
         ]
 
-    def _activate(self, new: np.ndarray, par: np.ndarray, t: int) -> None:
-        """Set ``new`` active at step ``t``; the first activation fixes activated_at/parent."""
+    def _signs(self, a: int, b: int) -> np.ndarray:
+        """``a`` times +1 followed by ``b`` times -1 (a view of a cached array)."""
+        h = self._pm_ones.size // 2
+        if h < max(a, b):
+            h = max(a, b, 2 * h)
+            self._pm_ones = np.concatenate((np.ones(h, np.int64), np.full(h, -1, np.int64)))
+        return self._pm_ones[h - a : h + b]
+
+    def _gather_out(self, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Out-neighbours of ``rows`` (int64, distinct), row by row.
+
+        Returns ``dst`` (the neighbours), ``pos`` (their positions in the CSR), the row
+        lengths and their cumulative sums: :func:`~socium.worlds.diffusion.models.row_positions`
+        with a cached ``arange`` and ``take`` (cheaper than fancy indexing for 1-d gathers).
+        """
+        lengths = self._out_deg.take(rows)
+        ends = np.add.accumulate(lengths)
+        total = int(ends[-1]) if ends.size else 0
+        if self._arange.size < total:
+            self._arange = np.arange(max(total, 2 * self._arange.size), dtype=np.int64)
+        shift = self._out_end.take(rows)
+        shift -= ends  # start of each row minus the start of its block in the output
+        pos = shift.repeat(lengths)
+        pos += self._arange[:total]
+        return self._out_indices.take(pos), pos, lengths, ends
+
+    def _activate(self, new: np.ndarray, par: np.ndarray, t: int, *, first: bool) -> None:
+        """Set ``new`` active at step ``t``; the first activation fixes activated_at/parent.
+
+        ``first = True`` asserts that no node of ``new`` was ever active (IC, LT, SI, SIR).
+        """
         self.state[new] = ACTIVE
-        first = self.activated_at[new] < 0
-        self.activated_at[new[first]] = t
-        self.parent[new[first]] = par[first]
+        if first:
+            self.activated_at[new] = t
+            self.parent[new] = par
+            self._n_ever += new.size
+        else:
+            fresh = self.activated_at[new] < 0
+            self.activated_at[new[fresh]] = t
+            self.parent[new[fresh]] = par[fresh]
+            self._n_ever += int(np.count_nonzero(fresh))
         self._n_active += new.size
-        self._n_ever += int(first.sum())
-        self._new_parts.append(new)
+        if self.model in CASCADE_MODELS:
+            self._new_parts.append(new)
+        else:
+            self._new_count += new.size
 
     def _add_pressure(self, nodes: np.ndarray) -> None:
         """LT: add :math:`b_{uv}` of every out-edge of the newly active ``nodes``."""
-        _, dst, pos = gather_rows(self._out_indptr, self._out_indices, nodes, with_src=False)
+        dst, pos, _, _ = self._gather_out(np.asarray(nodes, dtype=np.int64))
         w = self._in_norm[dst]
         if self._out_weight is not None:
             w = w * self._out_weight[pos]
@@ -458,14 +611,20 @@ class DiffusionWorld(World):
     def end_step(self, step: int) -> None:
         """Close the step: the newly activated become the frontier; track the peak."""
         self._t = int(step)
-        parts = self._new_parts
-        new = np.concatenate(parts) if parts else np.empty(0, np.int64)
-        if not is_sorted(new):
-            new = np.unique(new)
-        self._new_parts = []
-        self._n_new = int(new.size)
         if self.model in CASCADE_MODELS:
-            self.frontier = new.astype(np.int64)
+            parts = self._new_parts
+            if len(parts) == 1:
+                new = parts[0]
+            else:
+                new = np.concatenate(parts) if parts else np.empty(0, np.int64)
+                if not is_sorted(new):
+                    new = np.unique(new)
+            self._new_parts = []
+            self._n_new = int(new.size)
+            self.frontier = new.astype(np.int64, copy=False)
+        else:
+            self._n_new = self._new_count
+            self._new_count = 0
         if self._n_active > self._peak:
             self._peak, self._peak_step = self._n_active, self._t
 
@@ -473,7 +632,7 @@ class DiffusionWorld(World):
         """Whether the state can no longer change.
 
         IC/LT: no activation in the last step (empty frontier); SIS/SIR: nobody infected;
-        SI: no infected node has a susceptible out-neighbour.
+        SI: no infected node has a susceptible out-neighbour (no exposed susceptible node).
         """
         if self.model in CASCADE_MODELS:
             return self.frontier.size == 0
@@ -482,7 +641,7 @@ class DiffusionWorld(World):
         if self.model == "si":
             if self._n_active + self._n_removed == self.n:
                 return True
-            return self._exposure()[0].size == 0
+            return self._rows().size == 0
         return False
 
     # -- metrics ------------------------------------------------------------------------------
@@ -546,7 +705,7 @@ class DiffusionWorld(World):
         return out
 
     def set_state(self, state: Mapping[str, Any]) -> None:
-        """Restore :meth:`get_state`; counts and the infected list are rebuilt from arrays."""
+        """Restore :meth:`get_state`; counts and the epidemic codes are rebuilt from arrays."""
         self.state = np.array(state["state"], dtype=np.int8)
         self.activated_at = np.array(state["activated_at"], dtype=self.activated_at.dtype)
         self.parent = np.array(state["parent"], dtype=self.parent.dtype)
@@ -560,8 +719,9 @@ class DiffusionWorld(World):
             self.threshold = np.array(state["threshold"], dtype=np.float64)
             self.pressure = np.array(state["pressure"], dtype=np.float64)
         self._new_parts = []
+        self._new_count = 0
         self._version += 1
-        self._exposure_cache = None
+        self._obs_hint = self._act_hint = None
         self._recount()
 
     def agent_table(self) -> dict[str, np.ndarray]:

@@ -83,3 +83,33 @@ def test_resume_of_finished_run_returns_it(walk_world, walk_config, tmp_path):
 def test_resume_of_non_run_dir_fails(tmp_path):
     with pytest.raises(socium.errors.ResumeError, match="not a run directory"):
         socium.resume(tmp_path)
+
+
+def test_resume_of_dir_killed_before_its_database(walk_world, walk_config, tmp_path):
+    reference = socium.run(walk_config, out=tmp_path / "ref")
+    d = tmp_path / "early"
+    d.mkdir()
+    (d / "config.toml").write_bytes((tmp_path / "ref" / "config.toml").read_bytes())
+    resumed = socium.resume(d)
+    assert _without_wall(resumed.summary) == _without_wall(reference.summary)
+
+
+def test_written_config_resolves_relative_paths(tmp_path):
+    data = tmp_path / "cfg"
+    data.mkdir()
+    (data / "x0.csv").write_text("value\n" + "\n".join(["0.5"] * 10) + "\n")
+    (data / "run.toml").write_text(
+        """
+[network]
+kind = "cycle"
+n = 10
+[population.init]
+opinion = { from = "file", path = "x0.csv" }
+[world]
+name = "opinion"
+model = "degroot"
+"""
+    )
+    socium.run(data / "run.toml", out=tmp_path / "run", steps=2, seed=1)
+    text = (tmp_path / "run" / "config.toml").read_text()
+    assert str(data / "x0.csv") in text

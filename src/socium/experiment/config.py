@@ -106,7 +106,24 @@ class ResolvedConfig(BaseModel):
         data = self.sections.model_dump(mode="json", by_alias=True, exclude_none=True)
         world = self.world.model_dump(mode="json", exclude_none=True)
         data["world"] = {"name": self.world_name, **world}
-        return data
+        return _absolute_paths(data, self.base_dir) if self.base_dir else data
+
+
+def _absolute_paths(data: Any, base_dir: Path) -> Any:
+    """Copy of ``data`` with every relative ``path`` value resolved against ``base_dir``.
+
+    The written ``config.toml`` then reads the same files wherever it is loaded from (resume).
+    """
+    if isinstance(data, dict):
+        return {
+            k: str((base_dir / v).resolve())
+            if k == "path" and isinstance(v, str) and not Path(v).is_absolute()
+            else _absolute_paths(v, base_dir)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_absolute_paths(v, base_dir) for v in data]
+    return data
 
 
 def read_config_file(path: str | Path) -> dict[str, Any]:

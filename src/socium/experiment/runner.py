@@ -125,6 +125,18 @@ def build_simulation(cfg: ResolvedConfig) -> Simulation:
     return Simulation(rng, population, network, world, schedule, policy)
 
 
+def _run_info(cfg: ResolvedConfig, recorder: SQLiteRecorder) -> dict[str, Any]:
+    """Run-level facts stored in ``run_info`` (the base folder resolves relative paths)."""
+    return {
+        "seed": cfg.run.seed,
+        "world": cfg.world_name,
+        "version": _version(),
+        "base_dir": str(cfg.base_dir) if cfg.base_dir else None,
+        "events_recorded": recorder.record_events,
+        "config": cfg.to_dict(),
+    }
+
+
 def _records_events(cfg: ResolvedConfig, sim: Simulation) -> bool:
     """``record.events`` if set, else the world's default."""
     chosen = cfg.sections.record.events
@@ -277,16 +289,7 @@ def run(
     _write_toml(run_dir / "config.toml", cfg.to_dict())
     recorder = SQLiteRecorder(run_dir / "run.sqlite", record_events=_records_events(cfg, sim))
     try:
-        recorder.set_info(
-            {
-                "seed": cfg.run.seed,
-                "world": cfg.world_name,
-                "version": _version(),
-                "base_dir": str(cfg.base_dir) if cfg.base_dir else None,
-                "events_recorded": recorder.record_events,
-                "config": cfg.to_dict(),
-            }
-        )
+        recorder.set_info(_run_info(cfg, recorder))
         _loop(sim, cfg, recorder, progress)
         return _finish(sim, cfg, recorder, run_dir, time.perf_counter() - start)
     finally:
@@ -315,10 +318,11 @@ def resume(run_dir: str | Path, progress: Callable[[int], None] | None = None) -
     """
     d = Path(run_dir)
     db = d / "run.sqlite"
-    if not (d / "config.toml").exists() or not db.exists():
-        raise ResumeError(f"{d} is not a run directory (config.toml and run.sqlite are needed)")
+    if not (d / "config.toml").exists():
+        raise ResumeError(f"{d} is not a run directory (it has no config.toml)")
     if (d / "summary.json").exists():
         return load(d)
+    fresh = not db.exists()  # killed before the database was created: start from step 0
     recorder = SQLiteRecorder(db)
     try:
         info = recorder.get_info()
@@ -327,6 +331,8 @@ def resume(run_dir: str | Path, progress: Callable[[int], None] | None = None) -
         cfg = cfg.model_copy(update={"base_dir": Path(base_dir) if base_dir else None})
         sim = build_simulation(cfg)
         recorder.record_events = _records_events(cfg, sim)
+        if fresh:
+            recorder.set_info(_run_info(cfg, recorder))
         last = recorder.last_checkpoint()
         if last is None:
             recorder.truncate_after(-1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -112,17 +113,16 @@ class SQLiteRecorder:
                 seq = 0
                 for batch in record.events:
                     n = len(batch)
-                    values = batch.value.astype(object)
-                    values[np.isnan(batch.value)] = None
+                    # NaN binds as NULL in SQLite, so values go in as plain floats
                     cur.executemany(
                         "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
                         zip(
-                            [record.step] * n,
+                            repeat(record.step, n),
                             range(seq, seq + n),
-                            [batch.kind] * n,
+                            repeat(batch.kind, n),
                             batch.agent.tolist(),
                             batch.other.tolist(),
-                            values.tolist(),
+                            batch.value.tolist(),
                             strict=True,
                         ),
                     )

@@ -10,7 +10,16 @@ from socium.core.network import Network
 from socium.core.population import Population
 from socium.errors import ConfigError
 from socium.experiment.config import load_config
-from socium.worlds.diffusion import DiffusionConfig, DiffusionWorld, SeedSpec, select_seeds
+from socium.worlds.diffusion import (
+    MODELS,
+    DiffusionConfig,
+    DiffusionWorld,
+    SeedSpec,
+    select_seeds,
+)
+from socium.worlds.diffusion.cascades import IndependentCascade, LinearThreshold
+from socium.worlds.diffusion.epidemics import SI, SIR, SIS
+from socium.worlds.diffusion.world import MODEL_CLASSES
 
 
 def world_on(net: Network, seed: int = 0, fields=None, **world) -> DiffusionWorld:
@@ -196,3 +205,17 @@ def test_describe_lists_models_metrics_and_keys():
     assert d["models"] == ["independent_cascade", "linear_threshold", "si", "sis", "sir"]
     assert {"spread", "spread_curve", "structural_virality", "n_seeds"} <= set(d["metrics"])
     assert {"model", "p", "beta", "gamma", "seeds", "use_weights"} == set(d["config"])
+
+
+def test_each_model_name_builds_its_model_class():
+    expected = {
+        "independent_cascade": IndependentCascade,
+        "linear_threshold": LinearThreshold,
+        "si": SI,
+        "sis": SIS,
+        "sir": SIR,
+    }
+    assert expected == MODEL_CLASSES and list(MODEL_CLASSES) == list(MODELS)
+    net = star_and_path()
+    for name, cls in expected.items():
+        assert type(world_on(net, model=name, seeds=[0]).dynamics) is cls

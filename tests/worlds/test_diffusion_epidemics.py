@@ -13,7 +13,7 @@ from socium.core.rng import RunRNG
 from socium.core.schedule import build_schedule
 from socium.policies.rules import RulePolicy
 from socium.worlds.diffusion import DiffusionConfig, DiffusionWorld
-from socium.worlds.diffusion.models import infection_probability
+from socium.worlds.diffusion.kernels import infection_probability
 
 
 def make_sim(net: Network, seed: int = 0, **world) -> Simulation:

@@ -18,7 +18,8 @@ from socium.core.rng import RunRNG
 from socium.core.schedule import build_schedule
 from socium.policies.rules import RulePolicy
 from socium.worlds.diffusion import DiffusionConfig, DiffusionWorld
-from socium.worlds.diffusion.models import (
+from socium.worlds.diffusion.graph import DiffusionGraph
+from socium.worlds.diffusion.kernels import (
     gather_rows,
     pick_infected_in_neighbour,
     pick_ranked_hit,
@@ -164,3 +165,19 @@ def test_parent_uniform_on_an_undirected_graph():
     counts = np.bincount(w.parent[k:][got], minlength=k)
     expect = got.sum() / k
     assert np.all(np.abs(counts - expect) < 5 * np.sqrt(expect))
+
+
+def test_diffusion_graph_gather_out_matches_gather_rows():
+    # the world's cached gather must read the same entries, in the same order, as the kernel
+    for directed in (False, True):
+        net = random_net(300, 1200, directed, seed=5)
+        g = DiffusionGraph(net)
+        adj = net.adjacency
+        rng = np.random.default_rng(1)
+        for size in (0, 1, 7, 300):
+            rows = np.sort(rng.choice(net.n, size, replace=False)).astype(np.int64)
+            dst, pos, lengths, ends = g.gather_out(rows)
+            _, ref_dst, ref_pos = gather_rows(adj.indptr, adj.indices, rows, with_src=False)
+            assert np.array_equal(dst, ref_dst) and np.array_equal(pos, ref_pos)
+            assert np.array_equal(lengths, np.diff(adj.indptr)[rows])
+            assert np.array_equal(ends, np.cumsum(lengths))

@@ -1,7 +1,8 @@
 r"""Vectorized kernels of the diffusion models (CSR slicing, no per-node Python loops).
 
-The world (:mod:`socium.worlds.diffusion.world`) calls these pure functions; each one works on
-whole frontiers or infected sets at once, so a step costs :math:`O(n_{\text{touched}} +
+The model classes (:mod:`~socium.worlds.diffusion.cascades`,
+:mod:`~socium.worlds.diffusion.epidemics`) call these pure functions; each one works on whole
+frontiers or infected sets at once, so a step costs :math:`O(n_{\text{touched}} +
 e_{\text{touched}})` array work plus, for large frontiers, one :math:`O(n)` ``bincount``.
 
 Conventions: a CSR structure ``(indptr, indices)`` has row ``u`` = the neighbours of ``u``; for

@@ -1,7 +1,7 @@
 r"""Vectorized kernels of the continuous opinion models.
 
-Pure functions of arrays: the world (:mod:`socium.worlds.opinion.world`) calls them from
-``observe`` (what an agent sees: a local average) and ``rule_decide`` (the update rule).
+Pure functions of arrays: the models (:mod:`socium.worlds.opinion.models_continuous`) call them
+from ``observe`` (what an agent sees: a local average) and ``decide`` (the update rule).
 Opinions are ``float64`` arrays; the network enters as the in-adjacency (row ``v`` = the agents
 that influence ``v``) or as ``None`` for the complete graph.
 """

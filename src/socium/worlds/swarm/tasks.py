@@ -1,0 +1,518 @@
+r"""The five SwarmBench tasks, one class each, chosen once from :data:`TASKS`.
+
+A task builds the board, says how agents look (light on/off, carrying food), gives its rule
+baseline a goal cell, and scores the round after the moves. Scores (Ruan et al. 2025):
+
+* ``pursuit``: +1 per capture; the prey is captured when each of its 4 neighbours is an agent
+  or a wall, then respawns at the free cell farthest from the agents. Otherwise it moves
+  ``prey_steps`` single steps per round to the reachable cell farthest from the agents.
+* ``synchronization``: +1 each time all lights become equal *in a new state*: the first
+  all-on or all-off round scores, then only the opposite state scores next (all on, all off,
+  all on, ...).
+* ``foraging``: an agent next to food picks up one piece; an agent carrying food next to the
+  nest delivers it, +1.
+* ``flocking``: score :math:`\max_{s \le t} (D_0 - D_s)`, the largest reduction of the shape
+  distance :math:`D` (:func:`~socium.worlds.swarm.metrics.shape_distance`) to a hollow square
+  of side :math:`\lfloor n/4\rfloor + 1`.
+* ``transport``: each agent leaving the board (through the gap, once the box is out) at round
+  :math:`t` scores :math:`(T - t)/T`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import product
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from socium.core.batches import EventBatch
+from socium.worlds.swarm.grid import (
+    AGENT,
+    AGENT_ALT,
+    BOX,
+    DIRS,
+    DOWN,
+    EMPTY,
+    EXIT,
+    FOOD,
+    LEFT,
+    NEST,
+    PREY,
+    RIGHT,
+    STAY,
+    SWITCH,
+    UP,
+    WALL,
+)
+from socium.worlds.swarm.metrics import shape_distance
+
+if TYPE_CHECKING:
+    from socium.worlds.swarm.world import SwarmWorld
+
+__all__ = [
+    "TASKS",
+    "FlockingTask",
+    "ForagingTask",
+    "PursuitTask",
+    "SynchronizationTask",
+    "Task",
+    "TransportTask",
+    "border_walls",
+    "toward",
+]
+
+_NEIGHBOURS = DIRS[[UP, DOWN, LEFT, RIGHT]]
+
+
+def border_walls(height: int, width: int) -> np.ndarray:
+    """``(H, W)`` ``int8`` terrain: walls on the border, floor inside."""
+    t = np.full((height, width), WALL, dtype=np.int8)
+    t[1:-1, 1:-1] = EMPTY
+    return t
+
+
+def toward(pos: np.ndarray, goal: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    r"""Greedy moves toward ``goal`` with a random tie-break; a random move where no goal.
+
+    Among the (at most two) moves that reduce the Manhattan distance, each is taken with
+    probability 1/2; an agent on its goal stays; rows with ``goal = (-1, -1)`` get a uniform
+    move among UP, DOWN, LEFT, RIGHT. Draws exactly two numbers per agent from ``rng``.
+    """
+    pos = np.asarray(pos, dtype=np.int64).reshape(-1, 2)
+    goal = np.asarray(goal, dtype=np.int64).reshape(-1, 2)
+    n = len(pos)
+    u = rng.random(n)
+    rand = rng.integers(UP, RIGHT + 1, n)
+    dy, dx = goal[:, 0] - pos[:, 0], goal[:, 1] - pos[:, 1]
+    v = np.where(dy > 0, DOWN, UP)
+    h = np.where(dx > 0, RIGHT, LEFT)
+    hv, hh = dy != 0, dx != 0
+    move = np.where(hv & hh, np.where(u < 0.5, v, h), np.where(hv, v, np.where(hh, h, STAY)))
+    none = goal[:, 0] < 0
+    return np.where(none, rand, move).astype(np.int64)
+
+
+def _free_cells(world: SwarmWorld) -> np.ndarray:
+    return np.argwhere((world.terrain == EMPTY) & (world.occ < 0))
+
+
+def _place_agents(world: SwarmWorld, rng: np.random.Generator, mask: np.ndarray) -> None:
+    cells = np.argwhere(mask & (world.terrain == EMPTY) & (world.occ < 0))
+    if len(cells) < world.n:
+        raise ValueError(f"only {len(cells)} free cells for {world.n} agents")
+    pick = cells[rng.choice(len(cells), size=world.n, replace=False)]
+    world.pos[:] = pick
+    world.occ[pick[:, 0], pick[:, 1]] = np.arange(world.n)
+
+
+def _farthest(cells: np.ndarray, agents: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The cell maximising the Manhattan distance to the nearest agent (random tie-break)."""
+    u = rng.random()
+    if len(agents) == 0:
+        return cells[int(u * len(cells))]
+    d = np.abs(cells[:, None, :] - agents[None, :, :]).sum(axis=2).min(axis=1)
+    best = np.flatnonzero(d == d.max())
+    return cells[best[int(u * len(best))]]
+
+
+class Task:
+    """Base of the tasks: border walls, agents drawn uniformly, random-walk baseline."""
+
+    name: ClassVar[str] = ""
+    outside: ClassVar[int] = WALL
+    extra_moves: ClassVar[tuple[int, ...]] = ()
+    description: ClassVar[str] = ""
+
+    def setup(self, world: SwarmWorld, rng: np.random.Generator) -> None:
+        """Build the terrain, place agents and objects (world stream)."""
+        world.terrain = border_walls(world.height, world.width)
+        _place_agents(world, rng, np.ones_like(world.terrain, dtype=bool))
+
+    def agent_codes(self, world: SwarmWorld) -> np.ndarray:
+        """View code of every agent (``AGENT`` or ``AGENT_ALT``)."""
+        return np.full(world.n, AGENT, dtype=np.int8)
+
+    def object_codes(self, world: SwarmWorld) -> np.ndarray:
+        """View codes of the task's objects (bodies ``n..``)."""
+        return np.zeros(0, dtype=np.int8)
+
+    def columns(self, world: SwarmWorld, ids: np.ndarray) -> dict[str, np.ndarray]:
+        """Task-specific observation columns."""
+        return {}
+
+    def goal(self, world: SwarmWorld, ids: np.ndarray) -> np.ndarray:
+        """The cell the rule baseline heads for, ``(-1, -1)`` for none."""
+        return np.full((len(ids), 2), -1, dtype=np.int64)
+
+    def decide(self, world: SwarmWorld, obs, rng: np.random.Generator) -> np.ndarray:
+        """Rule baseline: greedy toward :meth:`goal`, random move without one."""
+        return toward(obs["pos"], obs["goal"], rng)
+
+    def status(self, world: SwarmWorld, ids: np.ndarray) -> np.ndarray:
+        """Status text a rule agent may broadcast."""
+        p = world.pos[ids]
+        return np.array([f"{self.name} at {r} {c}" for r, c in p], dtype=str)
+
+    def before_moves(self, world: SwarmWorld, ids: np.ndarray, moves: np.ndarray) -> None:
+        """Non-moving effects of the chosen actions (``SWITCH``)."""
+
+    def update(self, world: SwarmWorld, t: int) -> list[EventBatch]:
+        """Score round ``t`` after the moves; return task events."""
+        return []
+
+    def get_state(self) -> dict[str, Any]:
+        """Task state for checkpoints."""
+        return {}
+
+    def set_state(self, state: Mapping[str, Any]) -> None:
+        """Restore :meth:`get_state`."""
+
+    def final(self, world: SwarmWorld) -> dict[str, Any]:
+        """Task-specific final metrics."""
+        return {}
+
+
+class PursuitTask(Task):
+    """Pursuit: corner a prey that moves ``prey_steps`` cells per round."""
+
+    name = "pursuit"
+    description = (
+        "There is a prey (P) on the map; it moves 2 steps each round. It is caught when all 4 "
+        "cells next to it are agents (A) or walls (W); each catch scores 1 and a new prey "
+        "appears."
+    )
+
+    def setup(self, world, rng):
+        super().setup(world, rng)
+        cell = _farthest(_free_cells(world), world.pos, rng)
+        self.prey = world.add_body(cell[None, :], mass=1.0, static=True)
+
+    def object_codes(self, world):
+        return np.array([PREY], dtype=np.int8)
+
+    def prey_pos(self, world: SwarmWorld) -> np.ndarray:
+        """(row, column) of the prey."""
+        return np.argwhere(world.occ == self.prey)[0]
+
+    def goal(self, world, ids):
+        p = self.prey_pos(world)
+        near = np.abs(world.pos[ids] - p).max(axis=1) <= world.config.view // 2
+        out = np.full((len(ids), 2), -1, dtype=np.int64)
+        out[near] = p
+        return out
+
+    def status(self, world, ids):
+        g = self.goal(world, ids)
+        return np.array([f"prey at {r} {c}" if r >= 0 else "no prey here" for r, c in g], str)
+
+    def captured(self, world: SwarmWorld) -> bool:
+        """Whether each of the prey's 4 neighbours is off the board, a wall or an agent."""
+        h, w = world.occ.shape
+        nb = self.prey_pos(world) + _NEIGHBOURS
+        ins = (nb[:, 0] >= 0) & (nb[:, 0] < h) & (nb[:, 1] >= 0) & (nb[:, 1] < w)
+        r, c = nb[ins, 0], nb[ins, 1]
+        ok = (world.terrain[r, c] == WALL) | ((world.occ[r, c] >= 0) & (world.occ[r, c] < world.n))
+        return bool(ok.all())
+
+    def update(self, world, t):
+        rng = world.rng
+        p = self.prey_pos(world)
+        agents = world.pos[world.inside]
+        if self.captured(world):
+            world.score += 1.0
+            world.occ[p[0], p[1]] = -1
+            cell = _farthest(_free_cells(world), agents, rng)
+            world.occ[cell[0], cell[1]] = self.prey
+            return [EventBatch.make("capture", np.array([0]), value=np.array([t], float))]
+        steps = world.config.prey_steps
+        if steps == 0:
+            return []
+        h, w = world.occ.shape
+        seq = np.array(list(product(range(5), repeat=steps)), dtype=np.int64)
+        cur = np.repeat(p[None, :], len(seq), axis=0)
+        ok = np.ones(len(seq), dtype=bool)
+        for s in range(steps):
+            cur = cur + DIRS[seq[:, s]]
+            ins = (cur[:, 0] >= 0) & (cur[:, 0] < h) & (cur[:, 1] >= 0) & (cur[:, 1] < w)
+            ok &= ins
+            rr, cc = np.clip(cur[:, 0], 0, h - 1), np.clip(cur[:, 1], 0, w - 1)
+            occ = world.occ[rr, cc]
+            ok &= (world.terrain[rr, cc] == EMPTY) & ((occ < 0) | (occ == self.prey))
+        dest = np.unique(cur[ok], axis=0)
+        cell = _farthest(dest, agents, rng)
+        world.occ[p[0], p[1]] = -1
+        world.occ[cell[0], cell[1]] = self.prey
+        return []
+
+    def final(self, world):
+        return {"captures": int(world.score)}
+
+
+class SynchronizationTask(Task):
+    """Synchronization: all lights equal, alternating all-on / all-off."""
+
+    name = "synchronization"
+    extra_moves = (SWITCH,)
+    description = (
+        "Each agent has a light, on (A) or off (a). SWITCH flips your light. You score 1 when "
+        "all lights are equal; the next point needs all lights in the opposite state."
+    )
+
+    def setup(self, world, rng):
+        super().setup(world, rng)
+        self.light = rng.random(world.n) < 0.5
+        self.last_sync = -1
+
+    def agent_codes(self, world):
+        return np.where(self.light, AGENT, AGENT_ALT).astype(np.int8)
+
+    def columns(self, world, ids):
+        return {"light": self.light[ids].astype(np.int64)}
+
+    def decide(self, world, obs, rng):
+        """Copy the majority light in view: SWITCH when strictly more visible lights (self
+        included) differ from the own light than match it; otherwise a random move."""
+        view = obs["view"]
+        on = (view == AGENT).sum(axis=(1, 2))
+        off = (view == AGENT_ALT).sum(axis=(1, 2))
+        mine = obs["light"].astype(bool)
+        differ = np.where(mine, off > on, on > off)
+        walk = toward(obs["pos"], np.full_like(obs["pos"], -1), rng)
+        return np.where(differ, SWITCH, walk)
+
+    def status(self, world, ids):
+        return np.where(self.light[ids], "light on", "light off").astype(str)
+
+    def before_moves(self, world, ids, moves):
+        flip = ids[moves == SWITCH]
+        self.light[flip] = ~self.light[flip]
+
+    def update(self, world, t):
+        on = int(self.light.sum())
+        state = 1 if on == world.n else 0 if on == 0 else -1
+        if state >= 0 and state != self.last_sync:
+            self.last_sync = state
+            world.score += 1.0
+            return [EventBatch.make("sync", np.array([0]), value=np.array([state], float))]
+        return []
+
+    def get_state(self):
+        return {"light": self.light.copy(), "last_sync": int(self.last_sync)}
+
+    def set_state(self, state):
+        self.light = np.array(state["light"], dtype=bool)
+        self.last_sync = int(state["last_sync"])
+
+    def final(self, world):
+        return {"light_on": float(self.light.mean())}
+
+
+class ForagingTask(Task):
+    """Foraging: fetch food (2 x 2, one corner) and deliver it to the nest (opposite)."""
+
+    name = "foraging"
+    description = (
+        "Food (F) lies in one corner and the nest (N) in the opposite one. Step next to F to "
+        "pick up one piece (you then show as A, else a), then next to N to deliver it: 1 point."
+    )
+
+    def setup(self, world, rng):
+        h, w = world.height, world.width
+        world.terrain = border_walls(h, w)
+        corner = int(rng.integers(4))
+        rows, cols = (1, h - 3), (1, w - 3)
+        fr, fc = rows[corner // 2], cols[corner % 2]
+        nr, nc = rows[1 - corner // 2], cols[1 - corner % 2]
+        world.terrain[fr : fr + 2, fc : fc + 2] = FOOD
+        world.terrain[nr : nr + 2, nc : nc + 2] = NEST
+        self.food = np.argwhere(world.terrain == FOOD)
+        self.nest = np.argwhere(world.terrain == NEST)
+        self.carrying = np.zeros(world.n, dtype=bool)
+        _place_agents(world, rng, np.ones_like(world.terrain, dtype=bool))
+
+    def agent_codes(self, world):
+        return np.where(self.carrying, AGENT, AGENT_ALT).astype(np.int8)
+
+    def columns(self, world, ids):
+        return {"carrying": self.carrying[ids].astype(np.int64)}
+
+    def goal(self, world, ids):
+        pos = world.pos[ids]
+        out = np.empty((len(ids), 2), dtype=np.int64)
+        for target, mask in ((self.nest, self.carrying[ids]), (self.food, ~self.carrying[ids])):
+            d = np.abs(pos[:, None, :] - target[None, :, :]).sum(axis=2)
+            out[mask] = target[d.argmin(axis=1)][mask]
+        return out
+
+    def status(self, world, ids):
+        return np.where(self.carrying[ids], "carrying food to nest", "looking for food")
+
+    def _next_to(self, world: SwarmWorld, code: int) -> np.ndarray:
+        nb = world.pos[:, None, :] + _NEIGHBOURS[None, :, :]
+        h, w = world.terrain.shape
+        r, c = np.clip(nb[..., 0], 0, h - 1), np.clip(nb[..., 1], 0, w - 1)
+        return (world.terrain[r, c] == code).any(axis=1) & world.inside
+
+    def update(self, world, t):
+        self.carrying |= self._next_to(world, FOOD)
+        deliver = self.carrying & self._next_to(world, NEST)
+        self.carrying &= ~deliver
+        world.score += float(deliver.sum())
+        if deliver.any():
+            ids = np.flatnonzero(deliver)
+            return [EventBatch.make("deliver", ids, value=np.full(len(ids), float(t)))]
+        return []
+
+    def get_state(self):
+        return {
+            "carrying": self.carrying.copy(),
+            "food": self.food.copy(),
+            "nest": self.nest.copy(),
+        }
+
+    def set_state(self, state):
+        self.carrying = np.array(state["carrying"], dtype=bool)
+        self.food = np.array(state["food"], dtype=np.int64)
+        self.nest = np.array(state["nest"], dtype=np.int64)
+
+    def final(self, world):
+        return {"deliveries": int(world.score)}
+
+
+class FlockingTask(Task):
+    """Flocking: form a hollow square of side ``n // 4 + 1``."""
+
+    name = "flocking"
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return (
+            "Form together with the other agents a hollow square (A on its border) of side "
+            f"{self.side}, anywhere on the map; the score is how much closer you got to it."
+        )
+
+    def setup(self, world, rng):
+        super().setup(world, rng)
+        s = world.n // 4 + 1
+        self.side = s
+        sq = np.zeros((s, s), dtype=bool)
+        sq[[0, -1], :] = True
+        sq[:, [0, -1]] = True
+        self.shape = np.argwhere(sq)
+        self.d0 = self.distance(world)
+        self.current = self.d0
+
+    def distance(self, world: SwarmWorld) -> int:
+        """Shape distance :math:`D` of the agents on the board."""
+        return shape_distance(world.pos[world.inside], self.shape)[0]
+
+    def goal(self, world, ids):
+        """Each agent's cell in the optimal assignment to the shape centred on the board."""
+        centre = np.array([world.height // 2, world.width // 2]) - self.side // 2
+        target = self.shape + centre
+        cost = np.abs(world.pos[ids][:, None, :] - target[None, :, :]).sum(axis=2)
+        out = np.full((len(ids), 2), -1, dtype=np.int64)
+        if len(ids):
+            rows, cols = linear_sum_assignment(cost)
+            out[rows] = target[cols]
+        return out
+
+    def update(self, world, t):
+        self.current = self.distance(world)
+        world.score = max(world.score, float(self.d0 - self.current))
+        return []
+
+    def get_state(self):
+        return {"d0": int(self.d0), "current": int(self.current)}
+
+    def set_state(self, state):
+        self.d0 = int(state["d0"])
+        self.current = int(state["current"])
+
+    def final(self, world):
+        return {"shape_distance": int(self.current), "shape_distance_initial": int(self.d0)}
+
+
+class TransportTask(Task):
+    """Transport: push the box (mass 5) out through the gap in the east wall, then escape."""
+
+    name = "transport"
+    outside = EXIT
+    description = (
+        "The map is walled (W) except for a gap in the east wall that leads outside (*). A box "
+        "(B, mass 5) blocks the gap: at least 3 agents (force 2 each) must push it east at "
+        "once. Then leave through the gap: leaving in round t scores (T - t)/T."
+    )
+
+    def setup(self, world, rng):
+        h, w = world.height, world.width
+        g = world.config.gap
+        world.terrain = border_walls(h, w)
+        g0 = (h - g) // 2
+        world.terrain[g0 : g0 + g, w - 1] = EMPTY
+        self.gap = np.stack([np.arange(g0, g0 + g), np.full(g, w - 1)], axis=1)
+        cells = np.array([(r, c) for r in range(g0, g0 + g) for c in (w - 3, w - 2)])
+        self.box = world.add_body(cells, mass=world.config.box_mass, static=False)
+        mask = np.zeros((h, w), dtype=bool)
+        mask[:, : w - 3] = True
+        _place_agents(world, rng, mask)
+        self.escape_round = np.full(world.n, -1, dtype=np.int64)
+
+    def object_codes(self, world):
+        return np.array([BOX], dtype=np.int8)
+
+    def goal(self, world, ids):
+        """The nearest free cell west of a box cell (a push slot), or past the gap."""
+        pos = world.pos[ids]
+        box = np.argwhere(world.occ == self.box)
+        if len(box):
+            slots = box + DIRS[LEFT]
+            slots = slots[world.occ[slots[:, 0], slots[:, 1]] != self.box]
+        else:
+            slots = self.gap + DIRS[RIGHT]
+        d = np.abs(pos[:, None, :] - slots[None, :, :]).sum(axis=2)
+        return slots[d.argmin(axis=1)]
+
+    def decide(self, world, obs, rng):
+        """Push east when the box (or the gap) is straight east, else head for a push slot."""
+        move = toward(obs["pos"], obs["goal"], rng)
+        view = obs["view"]
+        c = view.shape[1] // 2
+        east = view[:, c, c + 1]
+        return np.where((east == BOX) | (east == EXIT), RIGHT, move)
+
+    def status(self, world, ids):
+        box = (world.occ == self.box).any()
+        return np.full(len(ids), "push the box east" if box else "box out, go east", dtype="<U20")
+
+    def update(self, world, t):
+        new = (~world.inside) & (self.escape_round < 0)
+        if not new.any():
+            return []
+        self.escape_round[new] = t
+        T = world.config.rounds
+        gain = max(T - t, 0) / T
+        world.score += gain * float(new.sum())
+        ids = np.flatnonzero(new)
+        return [EventBatch.make("escape", ids, value=np.full(len(ids), gain))]
+
+    def get_state(self):
+        return {"escape_round": self.escape_round.copy()}
+
+    def set_state(self, state):
+        self.escape_round = np.array(state["escape_round"], dtype=np.int64)
+
+    def final(self, world):
+        return {
+            "escaped": int((self.escape_round >= 0).sum()),
+            "box_out": bool(not (world.occ == self.box).any()),
+        }
+
+
+#: Task name -> class; the world picks one object from it once.
+TASKS: dict[str, type[Task]] = {
+    cls.name: cls
+    for cls in (PursuitTask, SynchronizationTask, ForagingTask, FlockingTask, TransportTask)
+}

@@ -8,7 +8,7 @@ methods below. See ``docs/architecture.md``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -56,6 +56,10 @@ class World(ABC):
     Config: ClassVar[type[WorldConfig]] = WorldConfig
     requires_network: ClassVar[bool] = True
     summary: ClassVar[str] = ""
+    #: Final metric names mapped to one-line descriptions (see :meth:`metric_names`).
+    metric_descriptions: ClassVar[Mapping[str, str]] = {}
+    #: The world's model variants (see :meth:`models`).
+    model_names: ClassVar[Sequence[str]] = ()
     #: Set by the engine: whether :meth:`apply` must describe what happened. When False (events
     #: are not recorded), a world may return :meth:`EventBatch.empty` and skip building them.
     collect_events: bool = True
@@ -145,7 +149,7 @@ class World(ABC):
     @classmethod
     def metric_names(cls) -> dict[str, str]:
         """Final metric names mapped to one-line descriptions."""
-        return {}
+        return dict(cls.metric_descriptions)
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:
@@ -155,7 +159,7 @@ class World(ABC):
     @classmethod
     def models(cls) -> list[str]:
         """The world's model variants."""
-        return []
+        return list(cls.model_names)
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

@@ -137,6 +137,8 @@ class DiffusionWorld(World):
     summary: ClassVar[str] = (
         "Spreading on networks: independent cascade, linear threshold, SI, SIS, SIR"
     )
+    metric_descriptions = _METRICS
+    model_names = MODELS
 
     def __init__(
         self,
@@ -371,11 +373,6 @@ class DiffusionWorld(World):
         }
 
     @classmethod
-    def metric_names(cls) -> dict[str, str]:
-        """Final metric names and one-line descriptions."""
-        return dict(_METRICS)
-
-    @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:
         """One small config per model (500-node graphs), for the conformance suite."""
         net = {"kind": "barabasi_albert", "n": 500, "m": 2}
@@ -394,11 +391,6 @@ class DiffusionWorld(World):
             }
             for model, kw in params.items()
         ]
-
-    @classmethod
-    def models(cls) -> list[str]:
-        """``independent_cascade``, ``linear_threshold``, ``si``, ``sis``, ``sir``."""
-        return list(MODELS)
 
     def plots(self, metrics: pd.DataFrame, outdir: Path) -> list[Path]:
         """``spread.png`` and, for IC/LT, ``cascade_generations.png``."""

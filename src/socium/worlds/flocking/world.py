@@ -125,6 +125,8 @@ class FlockingWorld(World):
     Config: ClassVar[type[FlockingConfig]] = FlockingConfig
     requires_network: ClassVar[bool] = False
     summary: ClassVar[str] = "Flocking: the continuous Vicsek model (vicsek)"
+    metric_descriptions = _METRICS
+    model_names = ("vicsek",)
 
     config: FlockingConfig
 
@@ -309,16 +311,6 @@ class FlockingWorld(World):
                 "required": ["heading"],
             }
         }
-
-    @classmethod
-    def metric_names(cls) -> dict[str, str]:
-        """Final metric names and what they mean."""
-        return dict(_METRICS)
-
-    @classmethod
-    def models(cls) -> list[str]:
-        """One model, ``vicsek``."""
-        return ["vicsek"]
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:

@@ -117,6 +117,8 @@ class GamesWorld(World):
         "Repeated 2x2 games (prisoner's dilemma, battle of the sexes, stag hunt, chicken, "
         "matching pennies) between classic strategies"
     )
+    metric_descriptions = _METRICS
+    model_names = MODELS
 
     config: GamesConfig
 
@@ -426,16 +428,6 @@ class GamesWorld(World):
                 "required": ["move"],
             }
         }
-
-    @classmethod
-    def metric_names(cls) -> dict[str, str]:
-        """Final metric names and what they mean."""
-        return dict(_METRICS)
-
-    @classmethod
-    def models(cls) -> list[str]:
-        """The preset games and ``custom``."""
-        return list(MODELS)
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:

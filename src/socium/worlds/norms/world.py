@@ -118,6 +118,8 @@ class NormsWorld(World):
     Config: ClassVar[type[NormsConfig]] = NormsConfig
     requires_network: ClassVar[bool] = False
     summary: ClassVar[str] = "Norms: public-goods game with costly punishment and public sanctions"
+    metric_descriptions = _METRICS
+    model_names = ("public_goods",)
 
     config: NormsConfig
 
@@ -381,16 +383,6 @@ class NormsWorld(World):
                 "required": ["punish"],
             },
         }
-
-    @classmethod
-    def metric_names(cls) -> dict[str, str]:
-        """Final metric names and what they mean."""
-        return dict(_METRICS)
-
-    @classmethod
-    def models(cls) -> list[str]:
-        """One model, ``public_goods``."""
-        return ["public_goods"]
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:

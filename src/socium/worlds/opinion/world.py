@@ -132,6 +132,8 @@ class OpinionWorld(World):
         "Opinion dynamics: degroot, friedkin_johnsen, deffuant, hegselmann_krause, voter, "
         "majority, qvoter, sznajd"
     )
+    metric_descriptions = _METRICS
+    model_names = MODELS
 
     config: OpinionConfig
 
@@ -409,16 +411,6 @@ class OpinionWorld(World):
                 "required": ["opinion"],
             }
         }
-
-    @classmethod
-    def metric_names(cls) -> dict[str, str]:
-        """Final metric names and what they mean."""
-        return dict(_METRICS)
-
-    @classmethod
-    def models(cls) -> list[str]:
-        """The eight opinion models."""
-        return list(MODELS)
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:

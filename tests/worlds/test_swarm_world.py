@@ -1,8 +1,11 @@
 """The swarm world: views, messages, task scores on scripted rounds, conformance, bad input."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+import socium
 from socium.core.batches import ActionBatch, Batch
 from socium.core.registry import WORLDS
 from socium.errors import ConfigError
@@ -17,6 +20,9 @@ from socium.worlds.swarm.metrics import (
     message_similarity,
     shape_distance,
 )
+from socium.worlds.swarm.tasks import toward
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "swarm"
 
 
 @pytest.fixture
@@ -178,6 +184,36 @@ def test_transport_box_out_then_escape_scores(swarm):
     place(w, [[3, 4], [4, 4]])
     act(w, [RIGHT, RIGHT])
     assert np.argwhere(w.occ == w.task.box)[:, 1].min() == 5
+
+
+def test_transport_baseline_lanes_and_no_sideways_shove(swarm):
+    w = make("transport", n=4, height=8, width=8, gap=2)  # box rows 3-4, columns 5-6
+    place(w, [[3, 4], [2, 4], [4, 2], [5, 4]])
+    obs = w.observe(Batch(np.arange(4)))
+    # lanes (3, 4), (4, 4), (3, 3), (4, 3); unique optimum of the squared-L1 assignment
+    # (total 0 + 4 + 1 + 1 = 6), agent 0 is not sent back in its own lane
+    assert obs["goal"].tolist() == [[3, 4], [3, 3], [4, 3], [4, 4]]
+    for seed in range(30):
+        move = w.task.decide(w, obs, np.random.default_rng(seed))
+        assert move[0] == RIGHT  # on its push cell
+        assert move[1] in (LEFT, STAY)  # DOWN would shove agent 0 sideways
+        assert move[2] in (RIGHT, STAY) and move[3] in (UP, STAY)
+
+
+def test_transport_baseline_gets_the_box_out(swarm):
+    r = socium.run(EXAMPLE / "transport.toml", seed=1)
+    assert r.final["box_out"] and r.final["escaped"] > 0
+    assert 0.0 < r.final["score"] <= r.final["escaped"]
+    out = [socium.run(EXAMPLE / "transport.toml", seed=s).final["box_out"] for s in range(2, 11)]
+    assert sum(out) >= 7
+
+
+@pytest.mark.parametrize("model", ["pursuit", "foraging", "flocking"])
+def test_other_baselines_are_greedy_toward_the_goal(swarm, model):
+    w = make(model, n=6)
+    obs = w.observe(Batch(np.arange(6)))
+    move = w.task.decide(w, obs, np.random.default_rng(5))
+    assert move.tolist() == toward(obs["pos"], obs["goal"], np.random.default_rng(5)).tolist()
 
 
 def test_group_metrics_closed_forms():

@@ -463,25 +463,109 @@ class TransportTask(Task):
     def object_codes(self, world):
         return np.array([BOX], dtype=np.int8)
 
-    def goal(self, world, ids):
-        """The nearest free cell west of a box cell (a push slot), or past the gap."""
-        pos = world.pos[ids]
+    #: Probability that a rule agent with a free step toward its goal waits one round instead
+    #: (breaks ties of two agents heading for the same cell, which the physics rejects both).
+    hesitate: ClassVar[float] = 0.2
+    #: Probability that a rule agent with no free step toward its goal steps to a random free cell.
+    wander: ClassVar[float] = 0.3
+
+    def lanes(self, world: SwarmWorld, depth: int) -> np.ndarray:
+        r"""``(m, 2)`` push cells: per box row, up to ``depth`` floor cells in a line west of it.
+
+        Lane :math:`r` is row :math:`r` of the box, its cells :math:`(r, c_r - 1 - k)` for
+        :math:`k = 0, 1, \dots` with :math:`c_r` the box's westmost column in that row, up to the
+        first non-floor cell. Ordered by depth :math:`k` first (the push slots come first).
+        """
         box = np.argwhere(world.occ == self.box)
-        if len(box):
-            slots = box + DIRS[LEFT]
-            slots = slots[world.occ[slots[:, 0], slots[:, 1]] != self.box]
-        else:
-            slots = self.gap + DIRS[RIGHT]
+        rows = np.unique(box[:, 0])
+        face = np.full(world.height, world.width, dtype=np.int64)
+        np.minimum.at(face, box[:, 0], box[:, 1])
+        k = np.arange(max(depth, 1))
+        cols = face[rows][None, :] - 1 - k[:, None]  # (depth, lanes)
+        ok = cols >= 0
+        floor = np.zeros_like(ok)
+        floor[ok] = world.terrain[np.broadcast_to(rows, cols.shape)[ok], cols[ok]] == EMPTY
+        floor = np.cumprod(floor, axis=0).astype(bool)  # lanes stop at the first wall
+        r = np.broadcast_to(rows, cols.shape)
+        return np.stack([r[floor], cols[floor]], axis=1)
+
+    def goal(self, world, ids):
+        r"""While the box is in: each agent's cell in the lanes west of the box, else past the gap.
+
+        The lane cells (:meth:`lanes`, enough for every agent on the board) are assigned to the
+        agents on the board by a minimum-cost assignment (Hungarian, cost the squared
+        Manhattan distance, so agents in one row keep their order, plus :math:`(H + W)^2` for
+        a cell behind the agent in its own row, so nobody in a lane is sent back); agents left
+        over get ``(-1, -1)``. Once the box is out, the nearest cell just past the gap.
+        """
+        pos = world.pos[ids]
+        out = np.full((len(ids), 2), -1, dtype=np.int64)
+        if not len(ids):
+            return out
+        if (world.occ == self.box).any():
+            on = np.flatnonzero(world.inside)
+            n_lanes = len(np.unique(np.argwhere(world.occ == self.box)[:, 0]))
+            target = self.lanes(world, -(-len(on) // n_lanes))
+            p = world.pos[on][:, None, :]
+            cost = np.abs(p - target[None, :, :]).sum(axis=2) ** 2
+            back = (p[..., 0] == target[None, :, 0]) & (p[..., 1] > target[None, :, 1])
+            cost = cost + back * (world.height + world.width) ** 2
+            rows, cols = linear_sum_assignment(cost)
+            every = np.full((world.n, 2), -1, dtype=np.int64)
+            every[on[rows]] = target[cols]
+            return every[ids]
+        slots = self.gap + DIRS[RIGHT]
         d = np.abs(pos[:, None, :] - slots[None, :, :]).sum(axis=2)
         return slots[d.argmin(axis=1)]
 
     def decide(self, world, obs, rng):
-        """Push east when the box (or the gap) is straight east, else head for a push slot."""
-        move = toward(obs["pos"], obs["goal"], rng)
+        r"""Lane baseline: take the assigned lane cell, push east from it; never shove sideways.
+
+        * Push (``RIGHT``) when on the assigned lane cell, when the box or the exit is straight
+          east, or (box out) when in a gap row behind another agent (the line leaves as a train).
+        * Otherwise step toward the goal (random tie-break between the two shortening moves)
+          only into a free cell (floor or exit); an agent ahead is waited for (``STAY``), as a
+          sideways shove into a line of pushers makes both pushes fail ("reject all"). A step
+          up or down into a cell with an agent just west of it is not taken either (that
+          agent's line may push east into it, and two claims on one cell both fail).
+        * A mover waits with probability :attr:`hesitate`; an agent with no free shortening
+          step (or no goal) steps to a random free neighbour with probability :attr:`wander`.
+
+        Draws exactly four numbers per agent from ``rng``.
+        """
+        pos = np.asarray(obs["pos"], dtype=np.int64)
+        goal = np.asarray(obs["goal"], dtype=np.int64)
         view = obs["view"]
+        n = len(pos)
+        u, wait, roam = rng.random(n), rng.random(n), rng.random(n)
+        rand = rng.integers(UP, RIGHT + 1, n)
         c = view.shape[1] // 2
-        east = view[:, c, c + 1]
-        return np.where((east == BOX) | (east == EXIT), RIGHT, move)
+        nb = view[:, c + DIRS[UP : RIGHT + 1, 0], c + DIRS[UP : RIGHT + 1, 1]]  # (n, 4)
+        free = (nb == EMPTY) | (nb == EXIT)
+        idx = np.arange(n)
+        dy, dx = goal[:, 0] - pos[:, 0], goal[:, 1] - pos[:, 1]
+        v = np.where(dy > 0, DOWN, UP)
+        h = np.where(dx > 0, RIGHT, LEFT)
+        has_goal = goal[:, 0] >= 0
+        # a cell with an agent just west of it is left to that agent's line (pushing east)
+        line = view[idx, c + DIRS[v, 0], c - 1] == AGENT
+        ok_v = has_goal & (dy != 0) & free[idx, v - UP] & ~line
+        ok_h = has_goal & (dx != 0) & free[idx, h - UP]
+        move = np.where(
+            ok_v & ok_h, np.where(u < 0.5, v, h), np.where(ok_v, v, np.where(ok_h, h, STAY))
+        )
+        at_goal = has_goal & (dy == 0) & (dx == 0)
+        stuck = (move == STAY) & ~at_goal
+        move = np.where((move != STAY) & (wait < self.hesitate), STAY, move)
+        move = np.where(stuck & (roam < self.wander) & free[idx, rand - UP], rand, move)
+        east = nb[:, RIGHT - UP]
+        box_in = bool((world.occ == self.box).any())
+        push = (east == BOX) | (east == EXIT)
+        if box_in:
+            push |= at_goal
+        else:
+            push |= (dy == 0) & (dx > 0) & (east == AGENT)
+        return np.where(push, RIGHT, move).astype(np.int64)
 
     def status(self, world, ids):
         box = (world.occ == self.box).any()

@@ -101,6 +101,8 @@ class SwarmWorld(World):
     Config: ClassVar[type[SwarmConfig]] = SwarmConfig
     requires_network: ClassVar[bool] = False
     summary: ClassVar[str] = "Swarm: SwarmBench grid tasks with local views, messages and pushing"
+    metric_descriptions = _METRICS
+    model_names = tuple(TASKS)
 
     config: SwarmConfig
 
@@ -425,16 +427,6 @@ class SwarmWorld(World):
                 "required": ["move"],
             }
         }
-
-    @classmethod
-    def metric_names(cls) -> dict[str, str]:
-        """Final metric names and what they mean (plus task ones: captures, deliveries...)."""
-        return dict(_METRICS)
-
-    @classmethod
-    def models(cls) -> list[str]:
-        """The five tasks."""
-        return list(TASKS)
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from pettingzoo.test import parallel_api_test
 
 import socium
 import socium.games
-from socium.adapters.pettingzoo import CODECS, GamesCodec, parallel_env
+from socium.adapters.pettingzoo import CODECS, GamesCodec, SwarmCodec, parallel_env
 from socium.errors import ConfigError
 
 # classic Prisoner's Dilemma, PD[my_move, other_move] (R, S, T, P) = (3, 0, 5, 1)
@@ -322,6 +322,173 @@ def test_render_ansi_shows_scores_and_moves():
 
 def test_codec_registry_holds_classes():
     assert CODECS["games"] is GamesCodec
+    assert CODECS["swarm"] is SwarmCodec
+
+
+# ---------------------------------------------------------------------------- swarm world
+# move codes of the swarm world (see docs/pettingzoo.md)
+STAY, UP, DOWN, LEFT, RIGHT, SWITCH = range(6)
+# cell codes
+AGENT_CELL, BOX_CELL, AGENT_OFF, EXIT_CELL = 2, 4, 7, 8
+
+
+def swarm(task="transport", size=3, steps=10, **world):
+    return {
+        "population": {"size": size},
+        "run": {"steps": steps},
+        "world": {"name": "swarm", "model": task, "rounds": steps, **world},
+    }
+
+
+def place(world, cells):
+    """Move the agents to ``cells`` (row, column), one per agent, by hand."""
+    cells = np.asarray(cells)
+    world.occ[world.pos[:, 0], world.pos[:, 1]] = -1
+    world.pos[:] = cells
+    world.occ[cells[:, 0], cells[:, 1]] = np.arange(len(cells))
+
+
+@pytest.mark.parametrize(
+    "config",
+    [swarm("transport", 6, 30), swarm("synchronization", 5, 30, view=3, memory=2)],
+    ids=["transport", "synchronization"],
+)
+def test_swarm_parallel_api_test(config):
+    env = parallel_env(config, seed=3)
+    parallel_api_test(env, num_cycles=50)
+    obs, _ = env.reset(seed=1)
+    space = env.observation_space(env.possible_agents[0])
+    while env.agents:
+        assert all(space.contains(o) for o in obs.values())
+        obs, *_ = env.step({a: env.action_space(a).sample() for a in env.agents})
+    assert all(space.contains(o) for o in obs.values())
+
+
+def test_swarm_spaces_and_observation_layout():
+    env = parallel_env(swarm("transport", 3, view=5, memory=3), seed=0)
+    assert env.action_space("agent_0") == spaces.Discrete(5)
+    assert env.observation_space("agent_0").shape == (5 * 5 + 3,)
+    sync = parallel_env(swarm("synchronization", 4, view=3, memory=2), seed=0)
+    assert sync.action_space("agent_3") == spaces.Discrete(6)  # + SWITCH
+    assert sync.observation_space("agent_3").shape == (3 * 3 + 2,)
+    obs, _ = env.reset()
+    world = env.simulation.world
+    for i in range(3):
+        o = obs[f"agent_{i}"]
+        r, c = world.pos[i]
+        # the 5 x 5 window of the board around the agent, row-major; in transport the
+        # cells beyond the board read as exit
+        board = np.pad(world.codes(), 2, constant_values=EXIT_CELL)
+        np.testing.assert_array_equal(o[:25], board[r : r + 5, c : c + 5].ravel())
+        assert o[12] == AGENT_CELL  # the centre is the agent itself
+        assert o[25:].tolist() == [-1, -1, -1]  # no moves yet
+    moves = [STAY, UP, LEFT, DOWN]
+    for m in moves:
+        obs, *_ = env.step(dict.fromkeys(env.agents, m))
+    assert all(o[25:].tolist() == moves[1:] for o in obs.values())  # last 3, oldest first
+
+
+def test_swarm_three_agents_push_the_box_one_cell_east():
+    # 10 x 10 board, gap of 2 in the east wall: rows 4, 5; the box covers rows 4-5, cols 7-8.
+    env = parallel_env(swarm("transport", 3), seed=0)
+    env.reset()
+    world = env.simulation.world
+    box = np.argwhere(world.occ == world.task.box).tolist()
+    assert box == [[4, 7], [4, 8], [5, 7], [5, 8]]
+    # agents 0 and 1 touch the box, agent 2 is behind agent 0
+    place(world, [(4, 6), (5, 6), (4, 5)])
+    # two pushers: force 2 * 2 = 4 < box mass 5, nothing moves
+    _, rew, *_ = env.step({"agent_0": RIGHT, "agent_1": RIGHT, "agent_2": STAY})
+    assert np.argwhere(world.occ == world.task.box).tolist() == box
+    assert world.pos.tolist() == [[4, 6], [5, 6], [4, 5]]
+    assert rew == dict.fromkeys(env.possible_agents, 0.0)
+    # three pushers: 3 * 2 = 6 >= 5, box and agents move one cell east
+    obs, rew, *_ = env.step(dict.fromkeys(env.agents, RIGHT))
+    assert np.argwhere(world.occ == world.task.box).tolist() == [[4, 8], [4, 9], [5, 8], [5, 9]]
+    assert world.pos.tolist() == [[4, 7], [5, 7], [4, 6]]
+    assert rew == dict.fromkeys(env.possible_agents, 0.0)  # nobody has left yet
+    # agent 0's view: the box to its east (centre 12, east 13), agent 2 to its west
+    assert obs["agent_0"][13] == BOX_CELL and obs["agent_0"][11] == AGENT_CELL
+    assert obs["agent_0"][-2:].tolist() == [RIGHT, RIGHT]
+
+
+def test_swarm_escape_is_credited_to_every_agent():
+    # T = rounds = 10; leaving in round 1 scores (T - 1) / T = 0.9 for the team
+    env = parallel_env(swarm("transport", 3, steps=10), seed=0)
+    env.reset()
+    world = env.simulation.world
+    world.occ[world.occ == world.task.box] = -1  # the box is already out
+    place(world, [(4, 9), (2, 2), (7, 2)])  # agent 0 stands in the gap
+    obs, rew, *_ = env.step({"agent_0": RIGHT, "agent_1": STAY, "agent_2": STAY})
+    assert rew == dict.fromkeys(env.possible_agents, 0.9)
+    assert not world.inside[0] and world.inside[1:].all()
+    assert obs["agent_0"][:25].tolist() == [-1] * 25  # off the board: no view
+    assert obs["agent_0"][-1] == RIGHT
+    assert obs["agent_1"][12] == AGENT_CELL
+    # agent 0 stays live until the episode ends; its actions are ignored
+    assert env.agents == env.possible_agents
+    _, rew, *_ = env.step({"agent_0": LEFT, "agent_1": STAY, "agent_2": STAY})
+    assert rew == dict.fromkeys(env.possible_agents, 0.0)
+    assert not world.inside[0]
+
+
+def test_swarm_synchronization_scores_once_per_new_state():
+    env = parallel_env(swarm("synchronization", 3), seed=0)
+    env.reset()
+    task = env.simulation.world.task
+    task.light[:] = [True, False, False]
+    task.last_sync = -1
+    obs, rew, *_ = env.step({"agent_0": SWITCH, "agent_1": STAY, "agent_2": STAY})
+    assert rew == dict.fromkeys(env.possible_agents, 1.0)  # all off: +1 for the team
+    assert all(o[12] == AGENT_OFF for o in obs.values())  # own light off at the centre
+    _, rew, *_ = env.step(dict.fromkeys(env.agents, STAY))
+    assert rew == dict.fromkeys(env.possible_agents, 0.0)  # still all off: no new point
+    _, rew, *_ = env.step(dict.fromkeys(env.agents, SWITCH))
+    assert rew == dict.fromkeys(env.possible_agents, 1.0)  # all on: the opposite state scores
+    assert env.simulation.world.score == 2.0
+
+
+def _swarm_episode(env, seed, action_seed):
+    gen = np.random.default_rng(action_seed)
+    obs, _ = env.reset(seed=seed)
+    trace = [np.stack(list(obs.values()))]
+    while env.agents:
+        obs, rew, *_ = env.step({a: int(gen.integers(5)) for a in env.agents})
+        trace.append(np.stack(list(obs.values())))
+        trace.append(np.array(list(rew.values())))
+    return trace
+
+
+def test_swarm_same_seed_same_actions_same_episode():
+    cfg = swarm("pursuit", 6, steps=25)
+    first = _swarm_episode(parallel_env(cfg), 7, 0)
+    env = parallel_env(cfg)
+    _swarm_episode(env, 123, 1)
+    assert _same(_swarm_episode(env, 7, 0), first)
+    assert not _same(_swarm_episode(env, 8, 0), first)  # the board is the seed's
+
+
+def test_swarm_rl_agents_send_no_messages():
+    env = parallel_env(swarm("pursuit", 4, message_rate=1.0), seed=0, agent_ids=[0, 1])
+    env.reset()
+    for _ in range(3):
+        env.step({"agent_0": UP, "agent_1": DOWN})
+    world = env.simulation.world
+    # the two rule agents always speak (message_rate = 1), the RL agents never
+    assert sorted(set(world.msg_sender.tolist())) == [2, 3]
+    assert len(world.msg_text) == 2 * 3
+
+
+@pytest.mark.parametrize(
+    ("task", "bad"), [("transport", SWITCH), ("transport", -1), ("synchronization", 6)]
+)
+def test_swarm_action_outside_the_space_is_named(task, bad):
+    env = parallel_env(swarm(task, 3), seed=0)
+    env.reset()
+    actions = {"agent_0": STAY, "agent_1": bad, "agent_2": UP}
+    with pytest.raises(ValueError, match=rf"actions\['agent_1'\]: {bad} is not in the action"):
+        env.step(actions)
+    assert env.simulation.step == 0
 
 
 # ---------------------------------------------------------------------------- docs example

@@ -17,7 +17,8 @@ Notes
 -----
 Reward of agent :math:`i` at step :math:`t`: :math:`r_i(t) = S_i(t) - S_i(t-1)`, where
 :math:`S_i` is the codec's cumulative score (for ``games``: the agent's total payoff,
-``world.agent_table()["score"]``). An episode lasts ``run.steps`` steps (all agents are then
+``world.agent_table()["score"]``; for ``swarm``: the task's group score ``world.score``,
+the same for every agent). An episode lasts ``run.steps`` steps (all agents are then
 *truncated*); with ``run.stop_on_convergence = true`` it ends earlier, all agents *terminated*,
 at the first step after which the world reports convergence. See ``docs/pettingzoo.md``; the
 API is PettingZoo's (Terry et al., "PettingZoo: Gym for multi-agent reinforcement learning",
@@ -63,11 +64,13 @@ from socium.experiment.runner import build_simulation
 if TYPE_CHECKING:
     from socium.core.engine import Simulation
     from socium.worlds.games import GamesWorld
+    from socium.worlds.swarm import SwarmWorld
 
 __all__ = [
     "CODECS",
     "GamesCodec",
     "SociumParallelEnv",
+    "SwarmCodec",
     "WorldCodec",
     "codec_for",
     "parallel_env",
@@ -248,8 +251,103 @@ class GamesCodec(WorldCodec):
         return lines
 
 
+class SwarmCodec(WorldCodec):
+    r"""Codec of the ``swarm`` world (SwarmBench tasks): one move per round, no messages.
+
+    Action space: ``Discrete(5)``, the world's move codes 0 = STAY, 1 = UP, 2 = DOWN,
+    3 = LEFT, 4 = RIGHT (UP decreases the row); ``Discrete(6)`` in the ``synchronization`` task,
+    where 5 = SWITCH flips the agent's light. RL agents send no messages (their ``message`` is
+    empty), and the observation holds none of the messages of rule agents.
+
+    Observation space: ``Box`` of shape ``(k * k + h,)``, ``int64``, with ``k`` the view side
+    (``world.view``) and ``h`` the memory (``world.memory``):
+
+    * ``obs[:k*k]``: the agent's :math:`k \times k` view, row-major (row 0 is the top, the agent
+      itself at the centre ``k*k // 2``), as cell codes 0 = empty, 1 = wall, 2 = agent (light on
+      / carrying food), 3 = prey, 4 = box, 5 = food, 6 = nest, 7 = agent (light off / not
+      carrying), 8 = exit (transport: cells beyond the board, which read as wall in the
+      other tasks). An agent that has left the board (transport) sees -1 everywhere.
+    * ``obs[k*k:]``: the agent's last ``h`` moves (codes as the actions), oldest first, the
+      newest last; -1 before the first rounds.
+
+    Notes
+    -----
+    The tasks score the group, so the cumulative score :math:`S_i(t)` of every agent is the
+    world's task score ``world.score`` (captures, syncs, deliveries, shape-distance reduction,
+    or :math:`\sum (T - t)/T` over escapes), and each agent's reward is the team's score
+    increment :math:`r_i(t) = S(t) - S(t-1)`. Observations are read from the world's state
+    (board codes, positions, move history): :meth:`observe` draws no random numbers and does not
+    render text. Agents that have left the board (transport) stay live until the episode ends;
+    their actions are ignored. See SwarmBench (K. Ruan et al., "Benchmarking LLMs' Swarm
+    intelligence", arXiv:2505.04364, 2025).
+    """
+
+    world_name: ClassVar[str] = "swarm"
+    #: Highest cell code of a view (``EXIT``).
+    MAX_CODE: ClassVar[int] = 8
+
+    world: SwarmWorld
+
+    def __init__(self, world: World):
+        super().__init__(world)
+        cfg = self.world.config
+        self.k, self.memory = int(cfg.view), int(cfg.memory)
+        self.n_moves = 5 + len(self.world.task.extra_moves)
+
+    def observation_space(self) -> spaces.Box:
+        """``Box((k * k + h,), int64)``: view codes in [-1, 8], moves in [-1, moves - 1]."""
+        kk = self.k * self.k
+        high = np.concatenate(
+            [np.full(kk, self.MAX_CODE), np.full(self.memory, self.n_moves - 1)]
+        ).astype(np.int64)
+        return spaces.Box(np.full(kk + self.memory, -1, np.int64), high, dtype=np.int64)
+
+    def action_space(self) -> spaces.Discrete:
+        """``Discrete(5)`` (STAY, UP, DOWN, LEFT, RIGHT), ``Discrete(6)`` with SWITCH."""
+        return spaces.Discrete(self.n_moves)
+
+    def observe(self) -> np.ndarray:
+        """Shape ``(n, k * k + h)``: views then last moves (see the class docstring)."""
+        w = self.world
+        kk = self.k * self.k
+        out = np.full((self.n, kk + self.memory), -1, np.int64)
+        on = np.flatnonzero(w.inside)
+        if on.size:
+            out[on, :kk] = w.views(on).reshape(on.size, kk)
+        out[:, kk:] = w.hist_action
+        return out
+
+    def decode(self, obs: ObsBatch, actions: np.ndarray) -> ActionBatch:
+        """Columns ``move`` (the action, int64) and ``message`` (empty: RL agents are silent)."""
+        a = obs.ids
+        move = np.asarray(actions).reshape(self.n)[a].astype(np.int64)
+        return ActionBatch(a, {"move": move, "message": np.full(a.shape[0], "")}, obs)
+
+    def scores(self) -> np.ndarray:
+        """The task's group score ``world.score``, credited to every agent."""
+        return np.full(self.n, float(self.world.score))
+
+    def render(self, max_agents: int = 20) -> list[str]:
+        """The board (one character per cell, as in the text views) and one line per agent."""
+        from socium.worlds.swarm.grid import MOVE_NAMES, SYMBOLS
+
+        w = self.world
+        lines = [f"task={w.task.name} score={w.score:g}"]
+        lines += ["".join(row) for row in SYMBOLS[w.codes()]]
+        for i in range(min(self.n, max_agents)):
+            last = int(w.hist_action[i, -1])
+            where = f"at {w.pos[i, 0]} {w.pos[i, 1]}" if w.inside[i] else "off the board"
+            lines.append(f"agent_{i} {where} last={MOVE_NAMES[last] if last >= 0 else '-'}")
+        if self.n > max_agents:
+            lines.append(f"... {self.n - max_agents} more agents")
+        return lines
+
+
 #: World name -> codec class. Looked up once per environment (never in the step loop).
-CODECS: dict[str, type[WorldCodec]] = {GamesCodec.world_name: GamesCodec}
+CODECS: dict[str, type[WorldCodec]] = {
+    GamesCodec.world_name: GamesCodec,
+    SwarmCodec.world_name: SwarmCodec,
+}
 
 
 def register_codec(codec: type[WorldCodec], *, replace: bool = False) -> type[WorldCodec]:

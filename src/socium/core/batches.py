@@ -58,6 +58,13 @@ class ObsBatch:
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
 
+    def take(self, rows: np.ndarray) -> ObsBatch:
+        """The sub-batch of the given row positions (an index array or a boolean mask)."""
+        batch = None
+        if self.batch is not None:
+            batch = Batch(self.batch.ids[rows], {k: v[rows] for k, v in self.batch.columns.items()})
+        return ObsBatch(self.ids[rows], {k: v[rows] for k, v in self.columns.items()}, batch)
+
 
 @dataclass(frozen=True, slots=True)
 class ActionBatch:
@@ -80,6 +87,46 @@ class ActionBatch:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
+
+    def sources(self) -> np.ndarray:
+        """Who decided each action (``"rules"`` where :attr:`source` is unset)."""
+        if self.source is None:
+            return np.full(len(self.ids), "rules", dtype="<U8")
+        return np.asarray(self.source)
+
+    @staticmethod
+    def merge(parts: Sequence[tuple[np.ndarray, ActionBatch]], obs: ObsBatch) -> ActionBatch:
+        """Reassemble the actions of sub-batches into the row order of ``obs``.
+
+        Parameters
+        ----------
+        parts : sequence of (rows, ActionBatch)
+            Row positions in ``obs`` (covering every row exactly once) and the actions decided
+            for them. Every part must have the same columns.
+        obs : ObsBatch
+            The observation batch the parts were taken from.
+        """
+        n = len(obs)
+        parts = [(np.asarray(rows), acts) for rows, acts in parts if len(acts)]
+        if not parts:
+            return ActionBatch(obs.ids[:0], {}, obs)
+        names = set(parts[0][1].columns)
+        for _, acts in parts[1:]:
+            if set(acts.columns) != names:
+                raise ValueError(
+                    f"policies returned different action columns: {sorted(names)} vs "
+                    f"{sorted(acts.columns)}"
+                )
+        order = np.concatenate([rows for rows, _ in parts])
+        if len(order) != n or len(np.unique(order)) != n:
+            raise ValueError("merged action parts must cover every observation row exactly once")
+        inverse = np.empty(n, np.int64)
+        inverse[order] = np.arange(n)
+        columns = {
+            k: np.concatenate([acts.columns[k] for _, acts in parts])[inverse] for k in names
+        }
+        source = np.concatenate([acts.sources() for _, acts in parts])[inverse]
+        return ActionBatch(obs.ids, columns, obs, source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,11 +34,16 @@ __all__ = [
 
 @dataclass(slots=True)
 class StepRecord:
-    """What one step produced: its index, events and scalar metrics."""
+    """What one step produced: its index, events, scalar metrics and table rows.
+
+    ``tables`` maps a table name to columns of rows produced in the step (posts, LLM calls);
+    recorders store them with a ``step`` column in the same transaction as the step.
+    """
 
     step: int
     events: list[EventBatch]
     metrics: dict[str, float]
+    tables: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
 
 class StepSink(Protocol):
@@ -72,12 +77,28 @@ class Simulation:
     converged_step: int | None = None
     collect_events: bool = True
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Interview specs (``question``, ``agents``, ``step``); those with ``step == t`` are asked
+    #: right after step ``t`` and answered into the ``interviews`` table.
+    interviews: list[Any] = field(default_factory=list)
 
     def initial_record(self) -> StepRecord:
         """Metrics of the initial state, recorded as step 0."""
         if self.converged_step is None and self.world.converged():
             self.converged_step = 0
-        return StepRecord(0, [], self.world.step_metrics())
+        return StepRecord(0, [], self.metrics(), self.drain_tables())
+
+    def metrics(self) -> dict[str, float]:
+        """The world's step metrics plus the policy's (LLM calls, fallbacks)."""
+        return {**self.world.step_metrics(), **self.policy.step_metrics()}
+
+    def drain_tables(self) -> dict[str, dict[str, np.ndarray]]:
+        """Table rows produced by the world and the policy since the last call."""
+        tables = dict(self.world.drain_tables())
+        for name, rows in self.policy.drain_tables().items():
+            if name in tables:
+                raise ValueError(f"world and policy both write table {name!r}")
+            tables[name] = rows
+        return tables
 
     def advance(self) -> StepRecord:
         """Run one step and return its record."""
@@ -95,7 +116,25 @@ class Simulation:
         if self.converged_step is None and self.world.converged():
             self.converged_step = t
         merged = EventBatch.concat(events) if self.collect_events else []
-        return StepRecord(t, merged, self.world.step_metrics())
+        tables = self.drain_tables()
+        asked = [spec for spec in self.interviews if spec.step == t]
+        if asked:
+            tables["interviews"] = self.interview(asked, t)
+        return StepRecord(t, merged, self.metrics(), tables)
+
+    def interview(self, specs: list[Any], step: int) -> dict[str, np.ndarray]:
+        """Ask each spec's agents its question; rows ``agent, question, answer``."""
+        agents, questions, answers = [], [], []
+        for spec in specs:
+            ids = np.asarray(spec.agents, dtype=np.int64)
+            agents.append(ids)
+            questions.extend([spec.question] * len(ids))
+            answers.extend(self.policy.interview(ids, spec.question, step))
+        return {
+            "agent": np.concatenate(agents),
+            "question": np.array(questions, dtype=object),
+            "answer": np.array(answers, dtype=object),
+        }
 
     # -- checkpoints --------------------------------------------------------------------------
     def get_state(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from socium.core.actions import ActionMenu, ActionSpec
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 
 if TYPE_CHECKING:
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
     from socium.core.population import Population
     from socium.core.schedule import ScheduleSpec
 
-__all__ = ["Policy", "World", "WorldConfig"]
+__all__ = ["Policy", "PolicyContext", "Table", "World", "WorldConfig"]
+
+#: Rows for a table of the run database: column name -> equal-length array.
+Table = dict[str, np.ndarray]
 
 
 class WorldConfig(BaseModel):
@@ -60,6 +64,10 @@ class World(ABC):
     metric_descriptions: ClassVar[Mapping[str, str]] = {}
     #: The world's model variants (see :meth:`models`).
     model_names: ClassVar[Sequence[str]] = ()
+    #: Typed actions (see :mod:`socium.core.actions`); LLM policies need them.
+    action_specs: ClassVar[Sequence[type[ActionSpec]]] = ()
+    #: The action taken when an LLM answer cannot be used (recorded as a fallback).
+    fallback_action: ClassVar[str] = "do_nothing"
     #: Set by the engine: whether :meth:`apply` must describe what happened. When False (events
     #: are not recorded), a world may return :meth:`EventBatch.empty` and skip building them.
     collect_events: bool = True
@@ -140,11 +148,55 @@ class World(ABC):
     def agent_table(self) -> dict[str, np.ndarray]:
         """Final per-agent state, one array per column (without ``id``)."""
 
+    # -- LLM interface ------------------------------------------------------------------------
+    def action_menu(self) -> ActionMenu:
+        """The actions agents may take in this configuration (e.g. X or Reddit actions)."""
+        if not self.action_specs:
+            raise NotImplementedError(f"world {self.name!r} declares no typed actions")
+        return ActionMenu(self.action_specs)
+
+    def llm_instructions(self) -> str:
+        """The world's rules, as told to an LLM agent (the system prompt's task part)."""
+        raise NotImplementedError(f"world {self.name!r} has no LLM instructions")
+
+    def render_observations(self, obs: ObsBatch) -> list[str]:
+        """What each agent of ``obs`` sees, as text for a prompt (one string per agent)."""
+        raise NotImplementedError(f"world {self.name!r} cannot render observations as text")
+
+    def decode_actions(self, obs: ObsBatch, decisions: Sequence[ActionSpec | None]) -> ActionBatch:
+        """Turn validated actions (``None`` = :attr:`fallback_action`) into an action batch.
+
+        The batch has the same columns as :meth:`rule_decide` returns, so rule and LLM agents
+        can share one batch (mixed populations).
+        """
+        raise NotImplementedError(f"world {self.name!r} cannot decode typed actions")
+
+    def supports_llm(self) -> bool:
+        """Whether LLM policies can drive this world (it overrides the three methods above)."""
+        cls = type(self)
+        return bool(self.action_specs) and all(
+            getattr(cls, m) is not getattr(World, m)
+            for m in ("llm_instructions", "render_observations", "decode_actions")
+        )
+
+    # -- tables -------------------------------------------------------------------------------
+    def drain_tables(self) -> dict[str, Table]:
+        """Rows produced since the last call, by table name (written with the step, atomically).
+
+        The engine adds a ``step`` column. Worlds with rich state (posts, messages) use this so
+        the run database can be queried with SQL after the run.
+        """
+        return {}
+
+    def final_tables(self) -> dict[str, Table]:
+        """Whole tables describing the final state (replaced in the run database at the end)."""
+        return {}
+
     # -- description and output -----------------------------------------------------------------
     @classmethod
     def actions(cls) -> dict[str, dict[str, Any]]:
         """Action names mapped to their JSON schema (used by LLM policies)."""
-        return {}
+        return {spec.action_name(): spec.json_schema() for spec in cls.action_specs}
 
     @classmethod
     def metric_names(cls) -> dict[str, str]:
@@ -215,6 +267,57 @@ def _type_text(prop: dict[str, Any]) -> str:
     return kind
 
 
+class PolicyContext:
+    """What a policy may need beyond its own config: the run's population, named RNG streams,
+    the run directory and the shared language model.
+
+    Parameters
+    ----------
+    population : Population, optional
+        The agents (persona attributes select groups and fill prompts).
+    stream : callable, optional
+        ``stream(name) -> numpy.random.Generator``: a named child stream of the run's seed.
+    run_dir : Path, optional
+        The run directory (it holds the LLM response cache), or ``None`` in memory.
+    llm_config : LLMConfig, optional
+        The validated ``[llm]`` section; the model is built on first use and shared.
+    """
+
+    def __init__(
+        self,
+        population: Population | None = None,
+        stream: Any = None,
+        run_dir: Path | None = None,
+        llm_config: Any = None,
+    ):
+        self.population = population
+        self._stream = stream
+        self.run_dir = run_dir
+        self.llm_config = llm_config
+        self._model: Any = None
+
+    def stream(self, name: str) -> np.random.Generator:
+        """A named child stream of the run's seed."""
+        if self._stream is None:
+            raise RuntimeError("this policy context has no RNG streams")
+        return self._stream(name)
+
+    def language_model(self) -> Any:
+        """The run's language model, built on first use (the offline default if unset)."""
+        if self._model is None:
+            from socium.llm.config import LLMConfig, build_language_model
+
+            config = self.llm_config if self.llm_config is not None else LLMConfig()
+            self._model = build_language_model(config, run_dir=self.run_dir, rng=self.stream("llm"))
+        return self._model
+
+    def close(self) -> None:
+        """Close the language model if one was built."""
+        if self._model is not None:
+            self._model.close()
+            self._model = None
+
+
 class Policy(ABC):
     """Chooses actions for a batch of observations.
 
@@ -226,14 +329,23 @@ class Policy(ABC):
         The policy's config section.
     rng : numpy.random.Generator
         The policy's own random stream.
+    context : PolicyContext, optional
+        Population, named streams, run directory and language model.
     """
 
     name: ClassVar[str] = ""
 
-    def __init__(self, world: World, config: Mapping[str, Any], rng: np.random.Generator):
+    def __init__(
+        self,
+        world: World,
+        config: Any,
+        rng: np.random.Generator,
+        context: PolicyContext | None = None,
+    ):
         self.world = world
         self.config = config
         self.rng = rng
+        self.context = context if context is not None else PolicyContext()
 
     @abstractmethod
     def decide(self, obs: ObsBatch) -> ActionBatch:
@@ -245,3 +357,27 @@ class Policy(ABC):
 
     def set_state(self, state: Mapping[str, Any]) -> None:  # noqa: B027 - optional hook
         """Restore :meth:`get_state`."""
+
+    def drain_tables(self) -> dict[str, Table]:
+        """Rows produced since the last call (LLM calls, messages), like ``World.drain_tables``."""
+        return {}
+
+    def step_metrics(self) -> dict[str, float]:
+        """Scalar metrics of the policy (calls, fallbacks) recorded with the world's."""
+        return {}
+
+    def final_metrics(self) -> dict[str, Any]:
+        """Final metrics of the policy (token totals, fallback counts), added to the summary."""
+        return {}
+
+    def supports_interviews(self) -> bool:
+        """Whether :meth:`interview` can answer (LLM-driven policies)."""
+        return False
+
+    def interview(self, ids: np.ndarray, question: str, step: int) -> list[str]:
+        """Ask agents ``ids`` a question; one answer per agent (recorded by the engine)."""
+        raise NotImplementedError(f"policy {self.name!r} cannot answer interview questions")
+
+    def close(self) -> None:
+        """Release resources (clients, threads) when the run ends."""
+        self.context.close()

@@ -1,8 +1,8 @@
 """Run configuration: loading TOML/YAML, dotted overrides, and validation with pydantic.
 
 A config has the top-level sections ``run``, ``network``, ``population``, ``world``,
-``schedule``, ``policy`` and ``record``. Every section forbids unknown keys; errors are raised as
-:class:`~socium.errors.ConfigError` naming the dotted field.
+``schedule``, ``policy``, ``llm``, ``interviews`` and ``record``. Every section forbids unknown
+keys; errors are raised as :class:`~socium.errors.ConfigError` naming the dotted field.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import copy
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -22,9 +22,10 @@ from socium.core.registry import WORLDS
 from socium.core.schedule import ScheduleSpec
 from socium.errors import ConfigError, RegistryError
 from socium.experiment.errors import config_error_from_validation
+from socium.policies.config import PolicyConfig, RulesPolicyConfig
 
 __all__ = [
-    "PolicySection",
+    "InterviewSection",
     "PopulationSection",
     "RecordSection",
     "ResolvedConfig",
@@ -58,10 +59,15 @@ class PopulationSection(_Section):
     init: dict[str, InitSpec] = Field(default_factory=dict)
 
 
-class PolicySection(_Section):
-    """``[policy]``: which policy drives the agents (the world's rules by default)."""
+class InterviewSection(_Section):
+    """``[[interviews]]``: a question put to some agents mid-run or after the run.
 
-    kind: Literal["rules"] = "rules"
+    Answers are recorded in the run database table ``interviews``.
+    """
+
+    question: str = Field(min_length=1, max_length=2000)
+    agents: list[int] = Field(min_length=1, description="agent ids to ask")
+    step: int | None = Field(None, ge=0, description="ask after this step; unset = after the run")
 
 
 class RecordSection(_Section):
@@ -82,7 +88,9 @@ class RunConfig(_Section):
     population: PopulationSection = Field(default_factory=PopulationSection)
     world: dict[str, Any]
     schedule: ScheduleSpec | None = None
-    policy: PolicySection = Field(default_factory=PolicySection)
+    policy: PolicyConfig = Field(default_factory=RulesPolicyConfig)
+    llm: dict[str, Any] | None = None
+    interviews: list[InterviewSection] = Field(default_factory=list)
     record: RecordSection = Field(default_factory=RecordSection)
 
 
@@ -96,6 +104,7 @@ class ResolvedConfig(BaseModel):
     world_name: str
     world: WorldConfig
     base_dir: Path | None = None
+    llm: Any = None
 
     @property
     def run(self) -> RunSection:
@@ -106,6 +115,8 @@ class ResolvedConfig(BaseModel):
         data = self.sections.model_dump(mode="json", by_alias=True, exclude_none=True)
         world = self.world.model_dump(mode="json", exclude_none=True)
         data["world"] = {"name": self.world_name, **world}
+        if self.llm is not None:
+            data["llm"] = self.llm.model_dump(mode="json", exclude_none=True)
         return _absolute_paths(data, self.base_dir) if self.base_dir else data
 
 
@@ -211,8 +222,32 @@ def resolve_config(data: Mapping[str, Any], base_dir: Path | None = None) -> Res
     except ValidationError as exc:
         raise config_error_from_validation(exc, world_cls.Config, world_data, "world") from None
     return ResolvedConfig(
-        raw=dict(data), sections=sections, world_name=name, world=world_config, base_dir=base_dir
+        raw=dict(data),
+        sections=sections,
+        world_name=name,
+        world=world_config,
+        base_dir=base_dir,
+        llm=_resolve_llm(sections),
     )
+
+
+def _uses_llm(policy: Any) -> bool:
+    if policy.kind == "mixed":
+        return any(_uses_llm(g.policy) for g in policy.groups) or _uses_llm(policy.default)
+    return policy.kind in {"llm", "archetype"}
+
+
+def _resolve_llm(sections: RunConfig) -> Any:
+    """Validate ``[llm]``; LLM policies without the section get the offline default model."""
+    if sections.llm is None and not _uses_llm(sections.policy):
+        return None
+    from socium.llm.config import LLMConfig
+
+    raw = dict(sections.llm or {})
+    try:
+        return LLMConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise config_error_from_validation(exc, LLMConfig, raw, "llm") from None
 
 
 def load_config(

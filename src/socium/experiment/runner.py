@@ -17,6 +17,7 @@ import pandas as pd
 from socium.core.engine import Simulation, decode_checkpoint, run_loop
 from socium.core.network_spec import build_network
 from socium.core.population import Population
+from socium.core.protocol import PolicyContext
 from socium.core.registry import POLICIES, WORLDS
 from socium.core.rng import RunRNG
 from socium.core.schedule import build_schedule
@@ -62,6 +63,22 @@ class Run:
     agents: pd.DataFrame
     dir: Path | None = None
     simulation: Simulation | None = None
+    recorder: MemoryRecorder | None = None
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table of the run database (``posts``, ``llm_calls``, ``interviews`` ...).
+
+        In-memory runs keep their tables in memory; run directories read ``run.sqlite``.
+        """
+        if self.recorder is not None:
+            return self.recorder.table(name)
+        if self.dir is None:
+            return pd.DataFrame()
+        recorder = SQLiteRecorder(self.dir / "run.sqlite")
+        try:
+            return recorder.table(name)
+        finally:
+            recorder.conn.close()
 
     @property
     def final(self) -> dict[str, Any]:
@@ -74,7 +91,7 @@ class Run:
         return None if self.simulation is None else self.simulation.world
 
 
-def build_simulation(cfg: ResolvedConfig) -> Simulation:
+def build_simulation(cfg: ResolvedConfig, run_dir: Path | None = None) -> Simulation:
     """Build every component of a run from a validated config (no disk writes).
 
     Raises
@@ -121,8 +138,29 @@ def build_simulation(cfg: ResolvedConfig) -> Simulation:
         raise ConfigError("world", str(exc)) from None
     schedule = build_schedule(cfg.sections.schedule or world.default_schedule(), population)
     policy_cls = POLICIES.get(cfg.sections.policy.kind)
-    policy = policy_cls(world, cfg.sections.policy.model_dump(), rng.stream("policy"))
-    return Simulation(rng, population, network, world, schedule, policy)
+    context = PolicyContext(
+        population=population,
+        stream=rng.stream,
+        run_dir=run_dir,
+        llm_config=cfg.llm,
+    )
+    try:
+        policy = policy_cls(world, cfg.sections.policy, rng.stream("policy"), context)
+    except ValueError as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError("policy", str(exc)) from None
+    if cfg.sections.interviews:
+        if not policy.supports_interviews():
+            raise ConfigError("interviews", "need an LLM-driven policy (policy.kind = llm, mixed)")
+        for i, spec in enumerate(cfg.sections.interviews):
+            if max(spec.agents) >= population.size or min(spec.agents) < 0:
+                raise ConfigError(
+                    f"interviews.{i}.agents", f"ids must be in [0, {population.size - 1}]"
+                )
+    sim = Simulation(rng, population, network, world, schedule, policy)
+    sim.interviews = list(cfg.sections.interviews)
+    return sim
 
 
 def _run_info(cfg: ResolvedConfig, recorder: SQLiteRecorder) -> dict[str, Any]:
@@ -190,6 +228,12 @@ def _finish(
 ) -> Run:
     final = dict(sim.world.final_metrics())
     final["converged_step"] = sim.converged_step
+    final.update(sim.policy.final_metrics())
+    tables = dict(sim.world.final_tables())
+    after = [spec for spec in sim.interviews if spec.step is None]
+    if after:
+        tables["interviews_after_run"] = sim.interview(after, sim.step)
+    recorder.replace_tables(tables)
     summary = _jsonable(
         {
             "run": {
@@ -217,7 +261,8 @@ def _finish(
             run_dir / "summary.json",
             lambda p: p.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n"),
         )
-    return Run(summary, metrics, agents, run_dir, sim)
+    memory = recorder if isinstance(recorder, MemoryRecorder) else None
+    return Run(summary, metrics, agents, run_dir, sim, memory)
 
 
 def _loop(
@@ -278,14 +323,19 @@ def run(
     start = time.perf_counter()
     if out is None:
         recorder = MemoryRecorder()
-        _loop(sim, cfg, recorder, progress)
-        return _finish(sim, cfg, recorder, None, time.perf_counter() - start)
+        try:
+            _loop(sim, cfg, recorder, progress)
+            return _finish(sim, cfg, recorder, None, time.perf_counter() - start)
+        finally:
+            sim.policy.close()
     run_dir = Path(out)
     if run_dir.exists() and any(run_dir.iterdir()):
+        sim.policy.close()
         raise ConfigError(
             "out", f"{run_dir} exists and is not empty; choose another --out or resume it"
         )
     run_dir.mkdir(parents=True, exist_ok=True)
+    sim.policy.context.run_dir = run_dir
     _write_toml(run_dir / "config.toml", cfg.to_dict())
     recorder = SQLiteRecorder(run_dir / "run.sqlite", record_events=_records_events(cfg, sim))
     try:
@@ -293,6 +343,7 @@ def run(
         _loop(sim, cfg, recorder, progress)
         return _finish(sim, cfg, recorder, run_dir, time.perf_counter() - start)
     finally:
+        sim.policy.close()
         recorder.close()
 
 
@@ -324,12 +375,13 @@ def resume(run_dir: str | Path, progress: Callable[[int], None] | None = None) -
         return load(d)
     fresh = not db.exists()  # killed before the database was created: start from step 0
     recorder = SQLiteRecorder(db)
+    sim = None
     try:
         info = recorder.get_info()
         cfg = load_config(d / "config.toml")
         base_dir = info.get("base_dir")
         cfg = cfg.model_copy(update={"base_dir": Path(base_dir) if base_dir else None})
-        sim = build_simulation(cfg)
+        sim = build_simulation(cfg, run_dir=d)
         recorder.record_events = _records_events(cfg, sim)
         if fresh:
             recorder.set_info(_run_info(cfg, recorder))
@@ -345,4 +397,6 @@ def resume(run_dir: str | Path, progress: Callable[[int], None] | None = None) -
         _loop(sim, cfg, recorder, progress)
         return _finish(sim, cfg, recorder, d, time.perf_counter() - start)
     finally:
+        if sim is not None:
+            sim.policy.close()
         recorder.close()

@@ -12,6 +12,10 @@ step. Tables (queryable with SQL or DuckDB after the run):
 ``checkpoints(step INTEGER PRIMARY KEY, state BLOB)``
     engine state every ``checkpoint_every`` steps
     (see :func:`socium.core.engine.encode_checkpoint`).
+world and policy tables
+    rows a world or policy produces per step (``posts``, ``actions``, ``llm_calls`` ...), with a
+    ``step`` column, written in the step's transaction; and whole final-state tables
+    (``follows`` ...) written when the run ends. Their columns are the world's docs page's.
 
 :class:`MemoryRecorder` keeps the metrics (and optionally the events) in memory, for runs with
 ``out=None``.
@@ -21,7 +25,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
+from collections.abc import Mapping
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -56,6 +62,36 @@ def metrics_frame(rows: dict[int, dict[str, float]]) -> pd.DataFrame:
     return df.reset_index()
 
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _sql_type(values: np.ndarray) -> str:
+    kind = np.asarray(values).dtype.kind
+    return {"i": "INTEGER", "u": "INTEGER", "b": "INTEGER", "f": "REAL"}.get(kind, "TEXT")
+
+
+def _column_values(values: np.ndarray) -> list[Any]:
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        return [None if math.isnan(v) else v for v in arr.tolist()]
+    if arr.dtype.kind == "O":
+        return [None if v is None else str(v) for v in arr.tolist()]
+    return arr.tolist()
+
+
+def _check_table(name: str, rows: Mapping[str, np.ndarray]) -> int:
+    """Validate table and column names (they become SQL identifiers); return the row count."""
+    if not _NAME.match(name) or name in {"run_info", "metrics", "events", "checkpoints"}:
+        raise ValueError(f"invalid table name {name!r}")
+    lengths = {len(v) for v in rows.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"table {name!r}: columns have different lengths {sorted(lengths)}")
+    for col in rows:
+        if not _NAME.match(col):
+            raise ValueError(f"table {name!r}: invalid column name {col!r}")
+    return lengths.pop() if lengths else 0
+
+
 def _clean(value: float) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
@@ -81,6 +117,10 @@ class SQLiteRecorder:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
+        self._columns: dict[str, set[str]] = {}
+        for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'"):
+            cols = {row[1] for row in self.conn.execute(f'PRAGMA table_info("{name}")')}
+            self._columns[name] = cols
 
     @property
     def wants_events(self) -> bool:
@@ -127,6 +167,10 @@ class SQLiteRecorder:
                         ),
                     )
                     seq += n
+            for name, rows in record.tables.items():
+                n = _check_table(name, rows)
+                if n:
+                    self._insert(cur, name, {"step": np.full(n, record.step), **rows})
             if checkpoint is not None:
                 cur.execute(
                     "INSERT OR REPLACE INTO checkpoints VALUES (?, ?)", (record.step, checkpoint)
@@ -135,6 +179,48 @@ class SQLiteRecorder:
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+    def _insert(self, cur: sqlite3.Cursor, name: str, rows: Mapping[str, np.ndarray]) -> None:
+        """Append rows, creating the table or adding columns as needed (names are checked)."""
+        known = self._columns.get(name)
+        if known is None:
+            cols = ", ".join(f'"{c}" {_sql_type(v)}' for c, v in rows.items())
+            cur.execute(f'CREATE TABLE "{name}" ({cols})')
+            if "step" in rows:
+                cur.execute(f'CREATE INDEX "{name}_step" ON "{name}" (step)')
+            known = self._columns[name] = set(rows)
+        for col, values in rows.items():
+            if col not in known:
+                cur.execute(f'ALTER TABLE "{name}" ADD COLUMN "{col}" {_sql_type(values)}')
+                known.add(col)
+        names = list(rows)
+        marks = ", ".join("?" * len(names))
+        quoted = ", ".join(f'"{c}"' for c in names)
+        cur.executemany(
+            f'INSERT INTO "{name}" ({quoted}) VALUES ({marks})',
+            zip(*(_column_values(rows[c]) for c in names), strict=True),
+        )
+
+    def replace_tables(self, tables: Mapping[str, Mapping[str, np.ndarray]]) -> None:
+        """Write whole tables (final state), replacing any earlier version, in one transaction."""
+        cur = self.conn.cursor()
+        cur.execute("BEGIN")
+        try:
+            for name, rows in tables.items():
+                _check_table(name, rows)
+                cur.execute(f'DROP TABLE IF EXISTS "{name}"')
+                self._columns.pop(name, None)
+                self._insert(cur, name, rows)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A world or policy table as a DataFrame (empty if the run never wrote it)."""
+        if name not in self._columns:
+            return pd.DataFrame()
+        return pd.read_sql_query(f'SELECT * FROM "{name}"', self.conn)
 
     def last_checkpoint(self) -> tuple[int, bytes] | None:
         """The latest checkpoint as ``(step, blob)``, or ``None``."""
@@ -146,8 +232,9 @@ class SQLiteRecorder:
     def truncate_after(self, step: int) -> None:
         """Delete everything recorded after ``step`` (used when resuming from a checkpoint)."""
         with self.conn:
-            for table in ("metrics", "events", "checkpoints"):
-                self.conn.execute(f"DELETE FROM {table} WHERE step > ?", (step,))
+            for table, cols in self._columns.items():
+                if "step" in cols:
+                    self.conn.execute(f'DELETE FROM "{table}" WHERE step > ?', (step,))
 
     def metrics(self) -> pd.DataFrame:
         """Per-step metrics as a wide DataFrame."""
@@ -183,12 +270,29 @@ class MemoryRecorder:
         self.rows: dict[int, dict[str, float]] = {}
         self.events: dict[int, list] = {}
         self.checkpoint: tuple[int, bytes] | None = None
+        self.tables: dict[str, list[pd.DataFrame]] = {}
 
     def write_step(self, record: StepRecord, checkpoint: bytes | None) -> None:
-        """Store one step."""
+        """Store one step (metrics, table rows and, when kept, events)."""
         self.rows[record.step] = dict(record.metrics)
         if self.keep_events:
             self.events[record.step] = record.events
+        for name, rows in record.tables.items():
+            n = _check_table(name, rows)
+            if n:
+                frame = pd.DataFrame({"step": np.full(n, record.step), **rows})
+                self.tables.setdefault(name, []).append(frame)
+
+    def replace_tables(self, tables: Mapping[str, Mapping[str, np.ndarray]]) -> None:
+        """Keep whole final-state tables."""
+        for name, rows in tables.items():
+            _check_table(name, rows)
+            self.tables[name] = [pd.DataFrame(dict(rows))]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A world or policy table as a DataFrame (empty if the run never wrote it)."""
+        parts = self.tables.get(name)
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def metrics(self) -> pd.DataFrame:
         """Per-step metrics as a wide DataFrame."""

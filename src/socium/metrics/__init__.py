@@ -10,6 +10,9 @@ Submodules by topic:
   index, cluster count and a summary;
 * :mod:`socium.metrics.cascades`: cascade size, depth, breadth, spread curve, trees and
   structural virality.
+* :mod:`socium.metrics.social`: echo chambers, consumption entropy, extremity, the herd
+  effect, the friendship paradox by any attribute, and many-cascade summaries.
+* :mod:`socium.metrics.text`: ROUGE-L, embedding similarity, on-topic rate, message lengths.
 
 Every function is re-exported here, e.g. ``socium.metrics.friendship_paradox(graph)``.
 """
@@ -46,30 +49,64 @@ from socium.metrics.polarization import (
     polarization_summary,
     variance,
 )
+from socium.metrics.social import (
+    cascade_stats,
+    cascade_summary,
+    ccdf,
+    consumption_entropy,
+    echo_chamber_share,
+    echo_chamber_share_by_user,
+    extremity,
+    friendship_paradox_by,
+    herd_effect,
+    topic_entropy,
+)
+from socium.metrics.text import (
+    lcs_length,
+    mean_pairwise_similarity,
+    message_length,
+    on_topic_rate,
+    rouge_l,
+)
 
 __all__ = [
     "active_link_density",
     "bimodality_coefficient",
     "cascade_depth",
     "cascade_size",
+    "cascade_stats",
+    "cascade_summary",
     "cascade_trees",
+    "ccdf",
     "cluster_count",
     "clustering_coefficient",
     "consensus",
+    "consumption_entropy",
     "degree_assortativity",
     "degree_stats",
     "disagreement",
+    "echo_chamber_share",
+    "echo_chamber_share_by_user",
     "esteban_ray",
+    "extremity",
     "friendship_paradox",
+    "friendship_paradox_by",
     "generation",
     "gini",
+    "herd_effect",
+    "lcs_length",
     "max_abs_change",
     "max_breadth",
     "mean_abs_change",
+    "mean_pairwise_similarity",
+    "message_length",
+    "on_topic_rate",
     "opinion_clusters",
     "polarization_summary",
+    "rouge_l",
     "spread_curve",
     "state_fractions",
     "structural_virality",
+    "topic_entropy",
     "variance",
 ]

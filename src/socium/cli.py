@@ -235,6 +235,11 @@ def demo(
     _print_summary(result)
 
 
+from socium.experiment.sweep import sweep_command  # noqa: E402
+
+app.command("sweep")(sweep_command)
+
+
 def main() -> None:
     """Entry point of the ``socium`` script."""
     try:

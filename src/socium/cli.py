@@ -6,6 +6,7 @@ naming the field, with exit code 2 and no traceback; ``--debug`` shows the trace
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from datetime import datetime
@@ -236,8 +237,27 @@ def demo(
 
 
 from socium.experiment.sweep import sweep_command  # noqa: E402
+from socium.llm.server import serve_llm_command  # noqa: E402
 
 app.command("sweep")(sweep_command)
+
+
+def _clean_errors(command):
+    """Wrap a command so socium errors end as one line and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from socium.errors import SociumError
+
+        try:
+            return command(*args, **kwargs)
+        except SociumError as exc:
+            _fail(exc)
+
+    return wrapper
+
+
+app.command("serve-llm")(_clean_errors(serve_llm_command))
 
 
 def main() -> None:

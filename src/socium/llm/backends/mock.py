@@ -50,9 +50,7 @@ class MockMode(StrEnum):
 
 
 def _request_rng(request: LLMRequest) -> np.random.Generator:
-    digest = hashlib.sha256(
-        f"{messages_hash(request.messages)}|{request.seed}".encode()
-    ).digest()
+    digest = hashlib.sha256(f"{messages_hash(request.messages)}|{request.seed}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:16], "little"))
 
 

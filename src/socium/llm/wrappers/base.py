@@ -27,6 +27,9 @@ class LanguageModelWrapper(LanguageModel):
     def name(self) -> str:
         return self.inner.name
 
+    async def aprepare(self) -> None:
+        await self.inner.aprepare()
+
     async def aclose(self) -> None:
         await self.inner.aclose()
 

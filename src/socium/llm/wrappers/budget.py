@@ -23,14 +23,15 @@ class BudgetModel(LanguageModelWrapper):
 
     Each request reserves its worst case (estimated prompt tokens + ``max_tokens``, and the
     matching cost) before it is sent, and is charged its real usage when it returns. A
-    request is admitted only while ``spent + reserved + its reservation`` fits the budget; when
-    it does not fit it waits for requests in flight to settle, and is admitted alone when
-    nothing is in flight and the budget is not yet spent. Once the spend reaches a limit,
-    :attr:`exhausted` becomes True and every further request is answered at once with
+    request is admitted only while ``spent + reserved + its reservation`` fits the budget;
+    when it does not fit it waits for the requests in flight to settle, and when it cannot
+    fit even with nothing in flight the budget is exhausted: :attr:`exhausted` becomes True
+    and this and every further request is answered at once with
     ``error="budget_exhausted"``, without calling the inner model.
 
-    The overshoot is thus at most one request's usage (beyond its estimate), however large
-    the batch or the concurrency.
+    The spend thus never exceeds the budget, however large the batch or the concurrency,
+    unless a prompt has more tokens than its estimate (``len(text) // 4`` per message). The
+    price is that the run stops up to one request's worst case before the limit.
 
     Parameters
     ----------
@@ -115,8 +116,10 @@ class BudgetModel(LanguageModelWrapper):
             while True:
                 if self.exhausted or self._spent():
                     return self._exhausted_response()
-                if self._in_flight == 0 or self._fits(tokens, cost):
+                if self._fits(tokens, cost):
                     break
+                if self._in_flight == 0:  # it cannot fit, even alone
+                    return self._exhausted_response()
                 await condition.wait()
             self._reserved_tokens += tokens
             self._reserved_cost += cost
@@ -132,9 +135,7 @@ class BudgetModel(LanguageModelWrapper):
                 self._in_flight -= 1
                 if response is not None:
                     self.tokens_used += response.total_tokens
-                    self.cost_usd += self.cost(
-                        response.prompt_tokens, response.completion_tokens
-                    )
+                    self.cost_usd += self.cost(response.prompt_tokens, response.completion_tokens)
                     if self._spent():
                         self.exhausted = True
                 condition.notify_all()

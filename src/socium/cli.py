@@ -236,6 +236,7 @@ def demo(
     _print_summary(result)
 
 
+from socium.experiment.interview import interview_command  # noqa: E402
 from socium.experiment.sweep import sweep_command  # noqa: E402
 from socium.llm.server import serve_llm_command  # noqa: E402
 
@@ -258,6 +259,7 @@ def _clean_errors(command):
 
 
 app.command("serve-llm")(_clean_errors(serve_llm_command))
+app.command("interview")(_clean_errors(interview_command))
 
 
 def main() -> None:

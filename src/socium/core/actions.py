@@ -31,7 +31,7 @@ from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-__all__ = ["ActionMenu", "ActionParseError", "ActionSpec"]
+__all__ = ["ActionMenu", "ActionParseError", "ActionSpec", "extract_json"]
 
 
 class ActionSpec(BaseModel):
@@ -128,7 +128,7 @@ class ActionMenu:
         Leading and trailing prose around one JSON object is tolerated (small models add it);
         anything else raises :class:`ActionParseError` with a one-line reason.
         """
-        data = text if isinstance(text, dict) else _extract_json(text)
+        data = text if isinstance(text, dict) else extract_json(text)
         try:
             return self._adapter.validate_python(data)
         except ValidationError as exc:
@@ -147,8 +147,14 @@ class ActionMenu:
         return ActionMenu(self.by_name[n] for n in names)
 
 
-def _extract_json(text: str | bytes) -> Any:
-    """The first JSON object in ``text``."""
+def extract_json(text: str | bytes) -> Any:
+    """The first JSON object in ``text`` (prose around it is ignored).
+
+    Raises
+    ------
+    ActionParseError
+        When there is no JSON object, or it does not decode.
+    """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     start = text.find("{")

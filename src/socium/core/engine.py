@@ -104,6 +104,7 @@ class Simulation:
         """Run one step and return its record."""
         t = self.step + 1
         ids = self.schedule.active(t, self.rng.stream("schedule"))
+        self.policy.begin_step(t)
         events: list[EventBatch] = []
         for batch in self.world.batches(ids):
             obs = self.world.observe(batch)
@@ -116,10 +117,11 @@ class Simulation:
         if self.converged_step is None and self.world.converged():
             self.converged_step = t
         merged = EventBatch.concat(events) if self.collect_events else []
-        tables = self.drain_tables()
         asked = [spec for spec in self.interviews if spec.step == t]
-        if asked:
-            tables["interviews"] = self.interview(asked, t)
+        answers = self.interview(asked, t) if asked else None
+        tables = self.drain_tables()
+        if answers is not None:
+            tables["interviews"] = answers
         return StepRecord(t, merged, self.metrics(), tables)
 
     def interview(self, specs: list[Any], step: int) -> dict[str, np.ndarray]:

@@ -294,6 +294,8 @@ class PolicyContext:
         self._stream = stream
         self.run_dir = run_dir
         self.llm_config = llm_config
+        #: Folder of the config file: relative template paths resolve against it.
+        self.base_dir: Path | None = None
         self._model: Any = None
 
     def stream(self, name: str) -> np.random.Generator:
@@ -310,6 +312,11 @@ class PolicyContext:
             config = self.llm_config if self.llm_config is not None else LLMConfig()
             self._model = build_language_model(config, run_dir=self.run_dir, rng=self.stream("llm"))
         return self._model
+
+    @property
+    def has_language_model(self) -> bool:
+        """Whether the language model has been built (nothing to drain or close otherwise)."""
+        return self._model is not None
 
     def close(self) -> None:
         """Close the language model if one was built."""
@@ -350,6 +357,12 @@ class Policy(ABC):
     @abstractmethod
     def decide(self, obs: ObsBatch) -> ActionBatch:
         """Actions for every agent in ``obs``."""
+
+    def begin_step(self, step: int) -> None:  # noqa: B027 - optional hook
+        """Called by the engine before the batches of step ``step`` (1-based) are decided.
+
+        LLM policies use it to label memories and derive request seeds; rule policies ignore it.
+        """
 
     def get_state(self) -> dict[str, Any]:
         """Mutable policy state (memories, caches) for checkpoints."""

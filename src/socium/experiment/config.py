@@ -22,6 +22,7 @@ from socium.core.registry import WORLDS
 from socium.core.schedule import ScheduleSpec
 from socium.errors import ConfigError, RegistryError
 from socium.experiment.errors import config_error_from_validation
+from socium.personas import PersonaSpec
 from socium.policies.config import PolicyConfig, RulesPolicyConfig
 
 __all__ = [
@@ -57,6 +58,7 @@ class PopulationSection(_Section):
 
     size: int | None = Field(None, ge=1)
     init: dict[str, InitSpec] = Field(default_factory=dict)
+    personas: PersonaSpec | None = None
 
 
 class InterviewSection(_Section):
@@ -120,20 +122,23 @@ class ResolvedConfig(BaseModel):
         return _absolute_paths(data, self.base_dir) if self.base_dir else data
 
 
-def _absolute_paths(data: Any, base_dir: Path) -> Any:
-    """Copy of ``data`` with every relative ``path`` value resolved against ``base_dir``.
+def _absolute_paths(data: Any, base_dir: Path, *, in_policy: bool = False) -> Any:
+    """Copy of ``data`` with relative file paths resolved against ``base_dir``.
 
-    The written ``config.toml`` then reads the same files wherever it is loaded from (resume).
+    File paths are ``path`` values anywhere and ``template`` values inside ``[policy]``
+    (prompt template files; a persona ``template`` is inline text). The written
+    ``config.toml`` then reads the same files wherever it is loaded from (resume).
     """
     if isinstance(data, dict):
+        keys = {"path", "template"} if in_policy else {"path"}
         return {
             k: str((base_dir / v).resolve())
-            if k == "path" and isinstance(v, str) and not Path(v).is_absolute()
-            else _absolute_paths(v, base_dir)
+            if k in keys and isinstance(v, str) and not Path(v).is_absolute()
+            else _absolute_paths(v, base_dir, in_policy=in_policy or k == "policy")
             for k, v in data.items()
         }
     if isinstance(data, list):
-        return [_absolute_paths(v, base_dir) for v in data]
+        return [_absolute_paths(v, base_dir, in_policy=in_policy) for v in data]
     return data
 
 
@@ -142,7 +147,14 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     if not p.exists():
         raise ConfigError("config", f"file not found: {p}")
-    text = p.read_text()
+    if not p.is_file():
+        raise ConfigError("config", f"{p} is not a file")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("config", f"{p}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError("config", f"{p}: cannot be read ({exc.strerror or exc})") from None
     if p.suffix.lower() in {".yaml", ".yml"}:
         import yaml
 
@@ -196,9 +208,29 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[
     return out
 
 
+def _nan_field(value: Any, path: str = "") -> str | None:
+    """Dotted path of the first NaN in ``value`` (``None`` if there is none)."""
+    if isinstance(value, float) and value != value:
+        return path
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _nan_field(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _nan_field(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
 def resolve_config(data: Mapping[str, Any], base_dir: Path | None = None) -> ResolvedConfig:
     """Validate a raw config dict: sections first, then the world's own config."""
     data = dict(data)
+    nan_at = _nan_field(data)
+    if nan_at is not None:  # never valid; bound checks would report it as out of range
+        raise ConfigError(nan_at, "must be a number, not nan")
     if "world" not in data:
         raise ConfigError("world", 'required section is missing (e.g. [world] name = "opinion")')
     try:
@@ -238,8 +270,10 @@ def _uses_llm(policy: Any) -> bool:
 
 
 def _resolve_llm(sections: RunConfig) -> Any:
-    """Validate ``[llm]``; LLM policies without the section get the offline default model."""
-    if sections.llm is None and not _uses_llm(sections.policy):
+    """Validate ``[llm]``; LLM users without the section get the offline default model."""
+    personas = sections.population.personas
+    backstories = personas is not None and personas.backstories
+    if sections.llm is None and not _uses_llm(sections.policy) and not backstories:
         return None
     from socium.llm.config import LLMConfig
 

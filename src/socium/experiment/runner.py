@@ -23,6 +23,7 @@ from socium.core.rng import RunRNG
 from socium.core.schedule import build_schedule
 from socium.errors import ConfigError, ResumeError
 from socium.experiment.config import ResolvedConfig, load_config
+from socium.personas import apply_personas
 from socium.store.recorder import MemoryRecorder, SQLiteRecorder
 
 __all__ = ["Run", "build_simulation", "load", "resume", "run"]
@@ -130,6 +131,17 @@ def build_simulation(cfg: ResolvedConfig, run_dir: Path | None = None) -> Simula
             population[field] = init.sample(size, rng.stream(f"population.{field}"), cfg.base_dir)
         except (FileNotFoundError, ValueError) as exc:
             raise ConfigError(f"population.init.{field}", str(exc)) from None
+    context = PolicyContext(
+        population=population, stream=rng.stream, run_dir=run_dir, llm_config=cfg.llm
+    )
+    context.base_dir = cfg.base_dir
+    apply_personas(
+        cfg.sections.population.personas,
+        population,
+        rng.stream("population.personas"),
+        context.language_model,
+        cfg.base_dir,
+    )
     try:
         world = world_cls(cfg.world, population, network, rng.stream("world"))
     except ValueError as exc:
@@ -138,12 +150,6 @@ def build_simulation(cfg: ResolvedConfig, run_dir: Path | None = None) -> Simula
         raise ConfigError("world", str(exc)) from None
     schedule = build_schedule(cfg.sections.schedule or world.default_schedule(), population)
     policy_cls = POLICIES.get(cfg.sections.policy.kind)
-    context = PolicyContext(
-        population=population,
-        stream=rng.stream,
-        run_dir=run_dir,
-        llm_config=cfg.llm,
-    )
     try:
         policy = policy_cls(world, cfg.sections.policy, rng.stream("policy"), context)
     except ValueError as exc:
@@ -233,6 +239,9 @@ def _finish(
     after = [spec for spec in sim.interviews if spec.step is None]
     if after:
         tables["interviews_after_run"] = sim.interview(after, sim.step)
+        # the interview calls' accounting rows, as a final table like the answers
+        for name, rows in sim.policy.drain_tables().items():
+            tables[f"{name}_after_run"] = rows
     recorder.replace_tables(tables)
     summary = _jsonable(
         {

@@ -57,6 +57,9 @@ class LLMPolicyConfig(_Section):
     memory_tokens: int = Field(
         600, ge=0, description="token budget of the memory shown in a prompt (recent + summary)"
     )
+    memory_item_chars: int = Field(
+        240, ge=16, le=10_000, description="characters of one memory item (what was seen and done)"
+    )
     observation_tokens: int = Field(
         800, ge=16, description="token budget of the observation shown in a prompt"
     )
@@ -64,6 +67,7 @@ class LLMPolicyConfig(_Section):
     fallback: Literal["do_nothing", "rules"] = Field(
         "do_nothing", description="what a failed answer becomes (always recorded as a fallback)"
     )
+    interview_tokens: int = Field(200, ge=1, description="most tokens of an interview answer")
 
 
 class ArchetypePolicyConfig(_Section):
@@ -77,8 +81,22 @@ class ArchetypePolicyConfig(_Section):
         3, ge=1, le=64, description="bins per discretised observation feature in the key"
     )
     max_groups: int = Field(1000, ge=1, description="upper bound on LLM calls per step")
-    template: str | None = None
-    fallback: Literal["do_nothing", "rules"] = "do_nothing"
+    features: list[str] | None = Field(
+        None,
+        description="observation features in the key; default: the world's archetype_features "
+        "(or every numeric observation column)",
+    )
+    template: str | None = Field(
+        None, description="path to a Jinja2 prompt template; default: the built-in template"
+    )
+    observation_tokens: int = Field(
+        800, ge=16, description="token budget of the typical member's observation in a prompt"
+    )
+    reask: bool = Field(True, description="re-ask once with the parse error before falling back")
+    fallback: Literal["do_nothing", "rules"] = Field(
+        "do_nothing", description="what the members of a failed group do (recorded as fallback)"
+    )
+    interview_tokens: int = Field(200, ge=1, description="most tokens of an interview answer")
 
 
 SinglePolicyConfig = Annotated[

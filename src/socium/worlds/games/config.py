@@ -11,6 +11,7 @@ Keys (see ``docs/worlds/games.md``)::
     turns = 10                      # rounds per match
     continuation_probability = 0.9  # optional: geometric match lengths (turns = optional cap)
     noise = 0.0                     # trembles
+    social_cot = false              # LLM players: predict the other's move, then choose
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ class GamesConfig(WorldConfig):
         None, ge=0.0, le=1.0, description="generous_tit_for_tat forgiveness (default Nowak-Sigmund)"
     )
     random_p: float = Field(0.5, ge=0.0, le=1.0, description="random: probability of C")
+    social_cot: bool = Field(
+        False,
+        description="LLM players predict the other's move before choosing theirs (social "
+        "chain-of-thought); scored as prediction_accuracy",
+    )
 
     @field_validator("strategies")
     @classmethod

@@ -20,16 +20,18 @@ The world ignores which agents the schedule activates: every ongoing match plays
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from socium.core.actions import ActionMenu, ActionSpec
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 from socium.core.protocol import World
 from socium.core.schedule import ScheduleSpec, SynchronousSpec
 from socium.errors import ConfigError
+from socium.worlds.games import llm
 from socium.worlds.games.config import MODELS, GamesConfig
 from socium.worlds.games.matches import COUNTERS, MatchSet, draw_lengths, ranking_table, rate
 from socium.worlds.games.payoffs import Game, generosity, make_game
@@ -61,8 +63,6 @@ _METRICS = {
     "cooperation_rate_<strategy>": "cooperation rate of the agents with that strategy",
     "converged_step": "added by the engine (the world never reports convergence)",
 }
-
-_MOVE_SCHEMA = {"type": "string", "enum": ["C", "D"]}
 
 
 def allocate(n: int, shares: np.ndarray) -> np.ndarray:
@@ -119,6 +119,9 @@ class GamesWorld(World):
     )
     metric_descriptions = _METRICS
     model_names = MODELS
+    action_specs = (llm.Play,)
+    #: An unusable LLM answer plays the agent's own rule strategy.
+    fallback_action = "strategy"
 
     config: GamesConfig
 
@@ -163,6 +166,7 @@ class GamesWorld(World):
         self.step_coop = float("nan")
         self.step_payoff = float("nan")
         self.step_active = 0
+        self._menu: ActionMenu | None = None
         self._new_period()
 
     # ------------------------------------------------------------------ matches
@@ -244,7 +248,8 @@ class GamesWorld(World):
         )
 
     def rule_decide(self, obs: ObsBatch, rng: np.random.Generator) -> ActionBatch:
-        """Each agent's strategy, vectorized: column ``move`` (int8, 0 = C, 1 = D).
+        """Each agent's strategy, vectorized: column ``move`` (int8, 0 = C, 1 = D), plus
+        ``prediction`` (-1: none) with ``social_cot``.
 
         Stochastic strategies use one uniform number per row from the policy stream, drawn
         only when the field has a stochastic strategy.
@@ -260,6 +265,10 @@ class GamesWorld(World):
         )
         u = rng.random(len(obs)) if self.stochastic else None
         moves = decide_mixed(self.strategies, obs["strategy"], h, u)
+        if self.config.social_cot:  # same columns as LLM players (rules make no prediction)
+            return ActionBatch(
+                obs.ids, {"move": moves, "prediction": np.full(len(obs), -1, np.int8)}, obs
+            )
         return ActionBatch(obs.ids, {"move": moves}, obs)
 
     def apply(self, actions: ActionBatch) -> EventBatch:
@@ -410,25 +419,40 @@ class GamesWorld(World):
             "cooperation_rate": coop,
         }
 
-    # ------------------------------------------------------------------ description
-    @classmethod
-    def actions(cls) -> dict[str, dict[str, Any]]:
-        """One action, ``play``: ``move`` (C = the game's first action, D = the second) and
-        an optional ``prediction`` of the other's move (social chain-of-thought)."""
-        return {
-            "play": {
-                "type": "object",
-                "properties": {
-                    "move": {**_MOVE_SCHEMA, "description": "your move this round"},
-                    "prediction": {
-                        **_MOVE_SCHEMA,
-                        "description": "optional: the move you expect the other to play",
-                    },
-                },
-                "required": ["move"],
-            }
-        }
+    # ------------------------------------------------------------------ LLM interface
+    def action_menu(self) -> ActionMenu:
+        """``play`` with the game's move labels (and a first ``prediction`` with
+        ``social_cot``)."""
+        if self._menu is None:
+            self._menu = llm.make_menu(self)
+        return self._menu
 
+    def llm_instructions(self) -> str:
+        """The game, its payoff matrix, the match length and how to answer."""
+        return llm.instructions(self)
+
+    def render_observations(self, obs: ObsBatch) -> list[str]:
+        """Per match side: opponent, round, both players' last two moves, points so far."""
+        return llm.render_observations(self, obs)
+
+    def decode_actions(self, obs: ObsBatch, decisions: Sequence[ActionSpec | None]) -> ActionBatch:
+        """``move`` (and ``prediction`` with ``social_cot``); ``None`` plays the agent's rule
+        strategy. Same columns as :meth:`rule_decide`."""
+        return llm.decode_actions(self, obs, decisions)
+
+    def archetype_choices(self) -> list[str]:
+        """The game's two move labels."""
+        return list(self.game.labels)
+
+    def archetype_features(self, obs: ObsBatch) -> dict[str, np.ndarray]:
+        """First round or not, both players' last moves, whether the other has defected."""
+        return llm.archetype_features(self, obs)
+
+    def archetype_actions(self, obs: ObsBatch, choices: np.ndarray) -> ActionBatch:
+        """Sampled move labels as the ``move`` column."""
+        return llm.archetype_actions(self, obs, choices)
+
+    # ------------------------------------------------------------------ description
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:
         """One small config per game (a dozen agents), for the conformance suite."""

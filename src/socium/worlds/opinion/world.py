@@ -23,13 +23,14 @@ picked once from :data:`MODEL_CLASSES` when the world is built.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
+from socium.core.actions import ActionMenu, ActionSpec
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 from socium.core.protocol import World
 from socium.core.schedule import ScheduleSpec
@@ -40,6 +41,7 @@ from socium.metrics import (
     opinion_clusters,
     state_fractions,
 )
+from socium.worlds.opinion import llm
 from socium.worlds.opinion.config import MODELS, OpinionConfig
 from socium.worlds.opinion.models import OpinionModel
 from socium.worlds.opinion.models_continuous import (
@@ -134,6 +136,7 @@ class OpinionWorld(World):
     )
     metric_descriptions = _METRICS
     model_names = MODELS
+    action_specs = (llm.UpdateOpinion, llm.KeepOpinion)
 
     config: OpinionConfig
 
@@ -181,6 +184,7 @@ class OpinionWorld(World):
         self.changed = float("nan")
         self._ald: float | None = None
         self._links: tuple[np.ndarray, np.ndarray] | None = None
+        self._menu: ActionMenu | None = None
 
     @property
     def sequential(self) -> bool:
@@ -395,23 +399,40 @@ class OpinionWorld(World):
             **self.dynamics.agent_columns(),
         }
 
-    # ------------------------------------------------------------------ description
-    @classmethod
-    def actions(cls) -> dict[str, dict[str, Any]]:
-        """One action, ``update``: the agent's new opinion."""
-        return {
-            "update": {
-                "type": "object",
-                "properties": {
-                    "opinion": {
-                        "type": "number",
-                        "description": "new opinion (a number in [0, 1], or an integer state)",
-                    }
-                },
-                "required": ["opinion"],
-            }
-        }
+    # ------------------------------------------------------------------ LLM interface
+    def action_menu(self) -> ActionMenu:
+        """``update`` (constrained to the states or the opinion range) and ``do_nothing``."""
+        if self._menu is None:
+            self._menu = llm.make_menu(self)
+        return self._menu
 
+    def llm_instructions(self) -> str:
+        """The setting, the opinion scale and the two actions, as told to an LLM agent."""
+        return llm.instructions(self)
+
+    def render_observations(self, obs: ObsBatch) -> list[str]:
+        """Own opinion, what the model shows of others (local mean, partner, group) and a
+        summary of the in-neighbours' opinions (mean and range, or counts per state)."""
+        return llm.render_observations(self, obs)
+
+    def decode_actions(self, obs: ObsBatch, decisions: Sequence[ActionSpec | None]) -> ActionBatch:
+        """``update`` sets the agent's opinion; ``do_nothing`` (and ``None``) keeps it. Same
+        columns as :meth:`rule_decide` (see :mod:`socium.worlds.opinion.llm`)."""
+        return llm.decode_actions(self, obs, decisions)
+
+    def archetype_choices(self) -> list[str]:
+        """Options of an archetype group: ``state_<s>``/``keep``, or ``listen``/``keep``."""
+        return llm.archetype_choices(self)
+
+    def archetype_features(self, obs: ObsBatch) -> dict[str, np.ndarray]:
+        """The agent's opinion and what it hears from others (for archetype keys)."""
+        return llm.archetype_features(self, obs)
+
+    def archetype_actions(self, obs: ObsBatch, choices: np.ndarray) -> ActionBatch:
+        """Sampled archetype choices as action columns, vectorized."""
+        return llm.archetype_actions(self, obs, choices)
+
+    # ------------------------------------------------------------------ description
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:
         """One small config per model (a few hundred agents), for the conformance suite."""

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -45,7 +46,8 @@ def _options(
 def _fail(exc: Exception) -> None:
     if _state["debug"]:
         raise exc
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    # the message quotes user input ("[/x]", "[bold]..."): print it as text, not console markup
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -86,13 +88,13 @@ def _print_summary(run: Any) -> None:
             text = f"[{text}{', …' if len(value) > 12 else ''}]"
         else:
             text = str(value)
-        table.add_row(key, text)
+        table.add_row(escape(str(key)), escape(text))
     console.print(table)
     if run.dir is not None:
-        console.print(f"run directory: {run.dir}")
+        console.print(f"run directory: {escape(str(run.dir))}")
         plots = sorted((run.dir / "plots").glob("*.png")) if (run.dir / "plots").exists() else []
         if plots:
-            console.print("plots: " + ", ".join(str(p) for p in plots))
+            console.print("plots: " + escape(", ".join(str(p) for p in plots)))
 
 
 def _default_out(config: Path) -> Path:
@@ -205,14 +207,21 @@ def scenarios(
 
 
 @app.command()
-def report(run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")]) -> None:
-    """Write DIR/report.html: config, metrics and plots in one self-contained page."""
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A finished run or sweep directory.")],
+) -> None:
+    """Write DIR/report.html for a run or a sweep: one self-contained page.
+
+    A run gets its config, key metrics, plots and (LLM runs) token, latency, error and
+    fallback accounting with a sample of agent messages; a sweep gets metric-vs-parameter
+    plots with 95% confidence bands across replicates.
+    """
     from socium.errors import SociumError
     from socium.report.html import write_report
 
     try:
         path = write_report(run_dir)
-    except SociumError as exc:
+    except (SociumError, OSError) as exc:
         _fail(exc)
         return
     console.print(f"wrote {path}")

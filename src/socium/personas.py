@@ -237,7 +237,7 @@ def load_persona_file(
             frame = pd.read_csv(file, sep="\t" if suffix == ".tsv" else ",")
         else:
             raise ConfigError(field, f"expected a .csv or .jsonl file, got {file.name}")
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, TypeError) as exc:  # TypeError: JSONL lines not objects
         if isinstance(exc, ConfigError):
             raise
         raise ConfigError(field, f"cannot read {file.name}: {str(exc).splitlines()[0]}") from None

@@ -285,10 +285,9 @@ def test_bad_templates_are_config_errors(tmp_path):
         policy.decide(observe_all(policy.world, 1))
 
 
-def test_worlds_without_llm_interface_are_rejected():
-    from conftest import RandomWalkWorld, WalkConfig
+def test_worlds_without_llm_interface_are_rejected(walk_world):
     from socium.core.population import Population
 
-    world = RandomWalkWorld(WalkConfig(), Population(3), None, np.random.default_rng(0))
+    world = walk_world(walk_world.Config(), Population(3), None, np.random.default_rng(0))
     with pytest.raises(ConfigError, match="cannot be driven by an LLM"):
         make_policy(MockLanguageModel(), world=world)

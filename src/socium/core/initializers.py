@@ -40,7 +40,8 @@ __all__ = [
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN or an infinity as a distribution parameter is always a mistake (and overflows numpy)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     def sample(self, n: int, rng: np.random.Generator, base_dir: Path | None = None) -> np.ndarray:
         raise NotImplementedError

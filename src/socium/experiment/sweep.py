@@ -1282,7 +1282,11 @@ def sweep_command(
     except (SociumError, FileNotFoundError) as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(2) from None
     _print_result(result, console)
     if result.stats["failed"]:

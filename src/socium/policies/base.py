@@ -282,6 +282,9 @@ class LLMDrivenPolicy(Policy):
             prompt_tokens=sum(r.prompt_tokens for r in responses),
             completion_tokens=sum(r.completion_tokens for r in responses),
         )
+        for r in responses:
+            for kind in (*r.retried_errors, *((r.error,) if r.error is not None else ())):
+                self.counters.fault(kind)
         if any(r.error == BUDGET_EXHAUSTED for r in responses):
             self.counters.budget_exhausted = True
         return responses

@@ -48,6 +48,7 @@ class LLMCounters:
         self.totals = dict.fromkeys(COUNTERS, 0)
         self.last = dict.fromkeys(COUNTERS, 0)
         self.reasons: dict[str, int] = {}
+        self.faults: dict[str, int] = {}
         self.budget_exhausted = False
 
     def add(self, **counts: int) -> None:
@@ -59,6 +60,11 @@ class LLMCounters:
         """Count ``n`` fallbacks for ``reason`` (the total ``fallbacks`` is added separately)."""
         if n:
             self.reasons[reason] = self.reasons.get(reason, 0) + int(n)
+
+    def fault(self, kind: str, n: int = 1) -> None:
+        """Count ``n`` failed attempts (retried or final) with error code ``kind``."""
+        if n:
+            self.faults[kind] = self.faults.get(kind, 0) + int(n)
 
     def step_metrics(self) -> dict[str, float]:
         """What happened since the previous call: ``llm_calls``, ``llm_decisions``,
@@ -75,6 +81,9 @@ class LLMCounters:
         out: dict[str, Any] = {f"llm_{k}": int(v) for k, v in self.totals.items()}
         for reason, n in sorted(self.reasons.items()):
             out[f"llm_fallbacks_{reason}"] = int(n)
+        for kind, n in sorted(self.faults.items()):
+            out[f"llm_faults_{kind}"] = int(n)
+        out["llm_faults"] = int(sum(self.faults.values()))
         out["llm_budget_exhausted"] = bool(self.budget_exhausted)
         return with_rates(out)
 
@@ -84,6 +93,7 @@ class LLMCounters:
             "totals": dict(self.totals),
             "last": dict(self.last),
             "reasons": dict(self.reasons),
+            "faults": dict(self.faults),
             "budget_exhausted": bool(self.budget_exhausted),
         }
 
@@ -92,6 +102,7 @@ class LLMCounters:
         self.totals = {k: int(state["totals"].get(k, 0)) for k in COUNTERS}
         self.last = {k: int(state["last"].get(k, 0)) for k in COUNTERS}
         self.reasons = {str(k): int(v) for k, v in dict(state.get("reasons") or {}).items()}
+        self.faults = {str(k): int(v) for k, v in dict(state.get("faults") or {}).items()}
         self.budget_exhausted = bool(state["budget_exhausted"])
 
 

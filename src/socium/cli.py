@@ -231,7 +231,7 @@ def report(
 def demo(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Run directory.")] = None,
 ) -> None:
-    """Run the flagship example: bounded-confidence opinion dynamics on a 10k-agent network."""
+    """Run the flagship: an X-like platform with 1,000 rule users and 5 local-LLM users."""
     from socium.experiment.runner import run as run_scenario
 
     target = out or Path("runs") / f"demo-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

@@ -6,6 +6,9 @@ JSON schema for a decision (a ``oneOf`` discriminated on ``action``) and validat
 against the same models, so an answer can never name an action or a field the world did not
 declare. LLM output is data: it is parsed, never executed.
 
+(No ``from __future__ import annotations`` here: doctests compile with this module's future
+flags, and pydantic resolves the example specs' annotations eagerly.)
+
 Examples
 --------
 >>> from typing import Literal
@@ -23,8 +26,8 @@ Follow(action='follow', user_id=7)
 ['do_nothing', 'follow']
 """
 
-from __future__ import annotations
-
+import copy
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, ClassVar, Union
@@ -88,11 +91,7 @@ class ActionMenu:
         self.by_name = {spec.action_name(): spec for spec in self.specs}
         if len(self.by_name) != len(self.specs):
             raise ValueError("action names in a menu must be distinct")
-        if len(self.specs) == 1:
-            self._adapter: TypeAdapter[Any] = TypeAdapter(self.specs[0])
-        else:
-            union = Annotated[Union[self.specs], Field(discriminator="action")]  # noqa: UP007
-            self._adapter = TypeAdapter(union)
+        self._adapter = _adapter(self.specs)
 
     @property
     def names(self) -> list[str]:
@@ -104,13 +103,7 @@ class ActionMenu:
 
         ``action`` is listed as required in every branch, so constrained decoders always emit it.
         """
-        schema = self._adapter.json_schema()
-        for branch in [schema, *schema.get("$defs", {}).values()]:
-            if "action" in branch.get("properties", {}):
-                required = branch.setdefault("required", [])
-                if "action" not in required:
-                    required.insert(0, "action")
-        return schema
+        return copy.deepcopy(_schema(self.specs))
 
     def describe(self) -> list[dict[str, Any]]:
         """Name, description and parameter schema of each action (for prompts)."""
@@ -139,12 +132,32 @@ class ActionMenu:
     def __contains__(self, name: object) -> bool:
         return name in self.by_name
 
-    def restrict(self, names: Sequence[str]) -> ActionMenu:
+    def restrict(self, names: Sequence[str]) -> "ActionMenu":
         """A menu with only the named actions (unknown names raise ``ValueError``)."""
         missing = [n for n in names if n not in self.by_name]
         if missing:
             raise ValueError(f"unknown actions {missing}; allowed: {', '.join(self.by_name)}")
         return ActionMenu(self.by_name[n] for n in names)
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(specs: tuple[type[ActionSpec], ...]) -> TypeAdapter[Any]:
+    """The validator of a menu (built once per tuple of specs: worlds rebuild menus per batch)."""
+    if len(specs) == 1:
+        return TypeAdapter(specs[0])
+    return TypeAdapter(Annotated[Union[specs], Field(discriminator="action")])  # noqa: UP007
+
+
+@functools.lru_cache(maxsize=256)
+def _schema(specs: tuple[type[ActionSpec], ...]) -> dict[str, Any]:
+    """The menu's JSON schema with ``action`` required in every branch (cached; copy it)."""
+    schema = _adapter(specs).json_schema()
+    for branch in [schema, *schema.get("$defs", {}).values()]:
+        if "action" in branch.get("properties", {}):
+            required = branch.setdefault("required", [])
+            if "action" not in required:
+                required.insert(0, "action")
+    return schema
 
 
 def extract_json(text: str | bytes) -> Any:

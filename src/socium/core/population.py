@@ -30,7 +30,7 @@ class Population:
     --------
     >>> import numpy as np
     >>> pop = Population(3, {"opinion": np.array([0.1, 0.5, 0.9])})
-    >>> pop["opinion"].mean()
+    >>> float(pop["opinion"].mean())
     0.5
     """
 

@@ -266,7 +266,8 @@ class SwarmCodec(WorldCodec):
       itself at the centre ``k*k // 2``), as cell codes 0 = empty, 1 = wall, 2 = agent (light on
       / carrying food), 3 = prey, 4 = box, 5 = food, 6 = nest, 7 = agent (light off / not
       carrying), 8 = exit (transport: cells beyond the board, which read as wall in the
-      other tasks). An agent that has left the board (transport) sees -1 everywhere.
+      other tasks), 9 = movable object. An agent that has left the board (transport) sees -1
+      everywhere.
     * ``obs[k*k:]``: the agent's last ``h`` moves (codes as the actions), oldest first, the
       newest last; -1 before the first rounds.
 
@@ -283,8 +284,8 @@ class SwarmCodec(WorldCodec):
     """
 
     world_name: ClassVar[str] = "swarm"
-    #: Highest cell code of a view (``EXIT``).
-    MAX_CODE: ClassVar[int] = 8
+    #: Highest cell code of a view (``OBJECT``, a movable obstacle).
+    MAX_CODE: ClassVar[int] = 9
 
     world: SwarmWorld
 
@@ -295,7 +296,7 @@ class SwarmCodec(WorldCodec):
         self.n_moves = 5 + len(self.world.task.extra_moves)
 
     def observation_space(self) -> spaces.Box:
-        """``Box((k * k + h,), int64)``: view codes in [-1, 8], moves in [-1, moves - 1]."""
+        """``Box((k * k + h,), int64)``: view codes in [-1, 9], moves in [-1, moves - 1]."""
         kk = self.k * self.k
         high = np.concatenate(
             [np.full(kk, self.MAX_CODE), np.full(self.memory, self.n_moves - 1)]

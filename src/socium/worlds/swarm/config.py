@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+import numpy as np
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from socium.core.protocol import WorldConfig
+from socium.worlds.swarm.boards import parse_board
+from socium.worlds.swarm.grid import WALL
 
 __all__ = ["SwarmConfig"]
 
@@ -15,7 +18,8 @@ class SwarmConfig(WorldConfig):
     r"""Config of the SwarmBench-style grid world and its rule agents.
 
     The number of agents is ``population.size`` (SwarmBench default 10). The grid is
-    ``height`` x ``width`` cells including the border walls.
+    ``height`` x ``width`` cells including the border walls; ``layout`` chooses the board
+    (:mod:`socium.worlds.swarm.boards`), ``board`` gives a custom map (and sets the size).
 
     Notes
     -----
@@ -52,6 +56,98 @@ class SwarmConfig(WorldConfig):
     render_text: bool = Field(
         True, description="add the rendered text view to observations (for LLM policies)"
     )
+    layout: Literal["auto", "open", "maze", "obstacles", "custom"] = Field(
+        "auto",
+        description="board: auto (SwarmBench's: maze for foraging, open otherwise), open, maze, "
+        "obstacles (random walls), custom (the board map)",
+    )
+    maze_spacing: int = Field(4, ge=2, le=100, description="maze: a wall stripe every k rows")
+    wall_density: float = Field(
+        0.15, ge=0.0, le=0.45, description="obstacles: share of interior cells that are walls"
+    )
+    objects: int = Field(
+        0, ge=0, le=10000, description="random movable objects (mass floor(sqrt(cells)))"
+    )
+    object_cells: int = Field(
+        4, ge=1, le=25, description="largest size (cells) of a random movable object"
+    )
+    board: list[str] | None = Field(
+        None,
+        validate_default=True,
+        description="custom map, one string per row: W wall, . floor, O movable object, "
+        "F food, N nest, B box (sets height and width)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _size_from_board(cls, data):
+        board = data.get("board") if isinstance(data, dict) else None
+        if (
+            isinstance(board, list)
+            and 6 <= len(board) <= 200
+            and all(isinstance(r, str) and 6 <= len(r) <= 200 for r in board)
+        ):
+            data = {**data}
+            data.setdefault("height", len(board))
+            data.setdefault("width", len(board[0]))
+        return data
+
+    @field_validator("board")
+    @classmethod
+    def _check_board(cls, rows: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        layout, model = info.data.get("layout", "auto"), info.data.get("model", "pursuit")
+        if rows is None:
+            if layout == "custom":
+                raise ValueError("required with layout = 'custom' (rows of W . O F N B)")
+            return rows
+        if layout not in ("auto", "custom"):
+            raise ValueError(f"is only used with layout = 'custom' (layout is {layout!r})")
+        board = parse_board(rows)
+        if not (6 <= board.terrain.shape[0] <= 200 and 6 <= board.terrain.shape[1] <= 200):
+            raise ValueError(
+                "must have 6 to 200 rows of 6 to 200 cells (got "
+                f"{board.terrain.shape[0]} x {board.terrain.shape[1]})"
+            )
+        shape = (info.data.get("height"), info.data.get("width"))
+        if board.terrain.shape != shape:
+            raise ValueError(
+                f"has {board.terrain.shape[0]} rows of {board.terrain.shape[1]} cells but "
+                f"height x width is {shape[0]} x {shape[1]}"
+            )
+        cells = "".join(rows)
+        if (model == "foraging") != ("F" in cells and "N" in cells):
+            raise ValueError(
+                "needs food (F) and nest (N) cells for foraging"
+                if model == "foraging"
+                else f"food (F) and nest (N) are foraging cells (model is {model!r})"
+            )
+        if (model == "transport") != ("B" in cells):
+            raise ValueError(
+                "needs the box (B) for transport"
+                if model == "transport"
+                else f"the box (B) is a transport cell (model is {model!r})"
+            )
+        border = np.ones(board.terrain.shape, dtype=bool)
+        border[1:-1, 1:-1] = False
+        gaps = np.argwhere(border & (board.terrain != WALL))
+        if model == "transport":
+            east = (gaps[:, 1] == board.terrain.shape[1] - 1) & (gaps[:, 0] > 0)
+            east &= gaps[:, 0] < board.terrain.shape[0] - 1
+            if not len(gaps) or not east.all():
+                raise ValueError("transport needs its exit gap in the east border (only)")
+        elif len(gaps):
+            r, c = gaps[0]
+            raise ValueError(f"border cells must be walls (W); row {r}, column {c} is not")
+        return rows
+
+    @property
+    def board_layout(self) -> str:
+        """The layout in use: ``auto`` resolved to ``custom``, ``maze`` or ``open``."""
+        if self.board is not None:
+            return "custom"
+        if self.layout == "auto":
+            return "maze" if self.model == "foraging" else "open"
+        return self.layout
 
     @field_validator("view")
     @classmethod

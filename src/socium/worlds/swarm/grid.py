@@ -23,6 +23,7 @@ __all__ = [
     "LEFT",
     "MOVE_NAMES",
     "NEST",
+    "OBJECT",
     "OPPOSITE",
     "PREY",
     "RIGHT",
@@ -35,10 +36,11 @@ __all__ = [
     "render_view",
 ]
 
-#: Cell codes of views (and of ``terrain`` for the static ones).
-EMPTY, WALL, AGENT, PREY, BOX, FOOD, NEST, AGENT_ALT, EXIT = range(9)
+#: Cell codes of views (and of ``terrain`` for the static ones); ``OBJECT`` is a movable
+#: obstacle (mass :math:`\lfloor\sqrt{\text{cells}}\rfloor`).
+EMPTY, WALL, AGENT, PREY, BOX, FOOD, NEST, AGENT_ALT, EXIT, OBJECT = range(10)
 #: One character per cell code (``AGENT_ALT``: light off / not carrying food).
-SYMBOLS = np.array([".", "W", "A", "P", "B", "F", "N", "a", "*"])
+SYMBOLS = np.array([".", "W", "A", "P", "B", "F", "N", "a", "*", "O"])
 
 #: Move codes; ``SWITCH`` (synchronization only) toggles the light and does not move.
 STAY, UP, DOWN, LEFT, RIGHT, SWITCH = range(6)

@@ -3,9 +3,11 @@ r"""The five SwarmBench tasks, one class each, chosen once from :data:`TASKS`.
 A task builds the board, says how agents look (light on/off, carrying food), gives its rule
 baseline a goal cell, and scores the round after the moves. Scores (Ruan et al. 2025):
 
-* ``pursuit``: +1 per capture; the prey is captured when each of its 4 neighbours is an agent
-  or a wall, then respawns at the free cell farthest from the agents. Otherwise it moves
-  ``prey_steps`` single steps per round to the reachable cell farthest from the agents.
+* ``pursuit``: +1 per capture; the prey is captured when each of its 4 neighbours is an agent,
+  a wall or an object (any non-floor cell, as in SwarmBench), then respawns at the free cell
+  farthest from the agents. Otherwise it moves ``prey_steps`` single steps per round to the
+  reachable cell farthest from the agents. It never spawns or steps into a cell with no free
+  floor neighbour (where it would be caught at once).
 * ``synchronization``: +1 each time all lights become equal *in a new state*: the first
   all-on or all-off round scores, then only the opposite state scores next (all on, all off,
   all on, ...).
@@ -25,9 +27,12 @@ from itertools import product
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy.optimize import linear_sum_assignment
 
 from socium.core.batches import EventBatch
+from socium.errors import ConfigError
+from socium.worlds.swarm.boards import make_terrain, parse_board
 from socium.worlds.swarm.grid import (
     AGENT,
     AGENT_ALT,
@@ -47,6 +52,7 @@ from socium.worlds.swarm.grid import (
     WALL,
 )
 from socium.worlds.swarm.metrics import shape_distance
+from socium.worlds.swarm.paths import GridPaths
 
 if TYPE_CHECKING:
     from socium.worlds.swarm.world import SwarmWorld
@@ -59,32 +65,31 @@ __all__ = [
     "SynchronizationTask",
     "Task",
     "TransportTask",
-    "border_walls",
+    "sidestep",
     "toward",
 ]
 
 _NEIGHBOURS = DIRS[[UP, DOWN, LEFT, RIGHT]]
 
 
-def border_walls(height: int, width: int) -> np.ndarray:
-    """``(H, W)`` ``int8`` terrain: walls on the border, floor inside."""
-    t = np.full((height, width), WALL, dtype=np.int8)
-    t[1:-1, 1:-1] = EMPTY
-    return t
-
-
-def toward(pos: np.ndarray, goal: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def toward(
+    pos: np.ndarray, goal: np.ndarray, rng: np.random.Generator, paths: GridPaths | None = None
+) -> np.ndarray:
     r"""Greedy moves toward ``goal`` with a random tie-break; a random move where no goal.
 
     Among the (at most two) moves that reduce the Manhattan distance, each is taken with
     probability 1/2; an agent on its goal stays; rows with ``goal = (-1, -1)`` get a uniform
-    move among UP, DOWN, LEFT, RIGHT. Draws exactly two numbers per agent from ``rng``.
+    move among UP, DOWN, LEFT, RIGHT. With ``paths`` (boards with interior walls) the distance
+    is the geodesic one on the floor graph (:meth:`GridPaths.toward`; unreachable goals get the
+    random move); on an open board both agree. Draws exactly two numbers per agent from ``rng``.
     """
     pos = np.asarray(pos, dtype=np.int64).reshape(-1, 2)
     goal = np.asarray(goal, dtype=np.int64).reshape(-1, 2)
     n = len(pos)
     u = rng.random(n)
     rand = rng.integers(UP, RIGHT + 1, n)
+    if paths is not None:
+        return paths.toward(pos, goal, u, rand)
     dy, dx = goal[:, 0] - pos[:, 0], goal[:, 1] - pos[:, 1]
     v = np.where(dy > 0, DOWN, UP)
     h = np.where(dx > 0, RIGHT, LEFT)
@@ -94,6 +99,61 @@ def toward(pos: np.ndarray, goal: np.ndarray, rng: np.random.Generator) -> np.nd
     return np.where(none, rand, move).astype(np.int64)
 
 
+def sidestep(
+    view: np.ndarray,
+    move: np.ndarray,
+    prob: float,
+    rng: np.random.Generator,
+    yield_prob: float = 0.5,
+) -> np.ndarray:
+    r"""Local traffic rules of the rule baselines, read from each agent's view.
+
+    * **Sidestep**: an agent whose chosen cell holds an agent, and that has at least one calm
+      neighbour (floor with no other agent next to it), moves to the
+      :math:`\lfloor v k\rfloor`-th of its :math:`k` calm neighbours (order UP, DOWN, LEFT,
+      RIGHT) when :math:`u <` ``prob``.
+    * **Yield**: an agent whose chosen cell is free floor with another agent next to it, which
+      may claim it too (two claims on a cell both fail), stays when :math:`y <` ``yield_prob``.
+    * **Priority**: an agent shown as ``a`` (not carrying food) gives way to one shown as ``A``
+      (carrying) always: it sidesteps when blocked by one (:math:`u` ignored) and yields when
+      one may claim its cell (:math:`y` ignored); carriers never yield to ``a``.
+
+    Draws three numbers per agent (:math:`u, v, y`).
+    """
+    n = len(move)
+    u, v, y = rng.random(n), rng.random(n), rng.random(n)
+    c = view.shape[1] // 2
+    idx = np.arange(n)
+    tr, tc = c + DIRS[move, 0], c + DIRS[move, 1]
+    agent = np.isin(view, (AGENT, AGENT_ALT))
+    moving = move != STAY
+    low = view[:, c, c] == AGENT_ALT  # gives way to AGENT
+    ahead = view[idx, tr, tc]
+    blocked = moving & agent[idx, tr, tc]
+    moves = np.arange(UP, RIGHT + 1)
+    codes = np.pad(view, ((0, 0), (1, 1), (1, 1)), constant_values=-1)
+    is_agent = np.isin(codes, (AGENT, AGENT_ALT))
+    # free and calm: floor neighbours with no other agent next to them
+    nr, nc = c + 1 + DIRS[moves, 0], c + 1 + DIRS[moves, 1]  # (4,) in padded coordinates
+    crowd = is_agent[:, nr[:, None] + DIRS[moves, 0][None], nc[:, None] + DIRS[moves, 1][None]]
+    free = (view[:, c + DIRS[moves, 0], c + DIRS[moves, 1]] == EMPTY) & (crowd.sum(axis=2) == 1)
+    k = free.sum(axis=1)
+    pick = np.minimum((v * k).astype(np.int64), np.maximum(k - 1, 0))
+    rank = np.cumsum(free, axis=1) - 1
+    other = moves[(free & (rank == pick[:, None])).argmax(axis=1)]
+    give_way = low & (ahead == AGENT)
+    side = blocked & (k > 0) & ((u < prob) | give_way)
+    # contenders: agents on the target's neighbours other than the mover itself
+    around = codes[idx[:, None], tr[:, None] + 1 + DIRS[moves, 0], tc[:, None] + 1 + DIRS[moves, 1]]
+    rivals = np.isin(around, (AGENT, AGENT_ALT)).sum(axis=1) - 1  # minus the mover itself
+    high = (around == AGENT).sum(axis=1) - ~low  # rivals shown as A
+    contested = moving & (ahead == EMPTY) & (rivals > 0)
+    wait = np.where(low & (high > 0), True, (y < yield_prob) & ~(~low & (high == 0)))
+    wait &= contested
+    out = np.where(side, other, move)
+    return np.where(wait, STAY, out).astype(np.int64)
+
+
 def _free_cells(world: SwarmWorld) -> np.ndarray:
     return np.argwhere((world.terrain == EMPTY) & (world.occ < 0))
 
@@ -101,10 +161,26 @@ def _free_cells(world: SwarmWorld) -> np.ndarray:
 def _place_agents(world: SwarmWorld, rng: np.random.Generator, mask: np.ndarray) -> None:
     cells = np.argwhere(mask & (world.terrain == EMPTY) & (world.occ < 0))
     if len(cells) < world.n:
-        raise ValueError(f"only {len(cells)} free cells for {world.n} agents")
+        raise ConfigError(
+            "population.size", f"must be at most {len(cells)}, the free start cells of this board"
+        )
     pick = cells[rng.choice(len(cells), size=world.n, replace=False)]
     world.pos[:] = pick
     world.occ[pick[:, 0], pick[:, 1]] = np.arange(world.n)
+
+
+def _escapable(world: SwarmWorld, cells: np.ndarray, prey: int) -> np.ndarray:
+    """``cells`` with at least one free floor neighbour (the prey's own cell counts as free);
+    all of them when none has one. A prey never spawns or steps into a cell where it would be
+    caught at once."""
+    h, w = world.occ.shape
+    nb = cells[:, None, :] + _NEIGHBOURS[None]
+    ins = (nb[..., 0] >= 0) & (nb[..., 0] < h) & (nb[..., 1] >= 0) & (nb[..., 1] < w)
+    r, c = np.clip(nb[..., 0], 0, h - 1), np.clip(nb[..., 1], 0, w - 1)
+    occ = world.occ[r, c]
+    free = ins & (world.terrain[r, c] == EMPTY) & ((occ < 0) | (occ == prey))
+    ok = free.any(axis=1)
+    return cells[ok] if ok.any() else cells
 
 
 def _farthest(cells: np.ndarray, agents: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -118,7 +194,13 @@ def _farthest(cells: np.ndarray, agents: np.ndarray, rng: np.random.Generator) -
 
 
 class Task:
-    """Base of the tasks: border walls, agents drawn uniformly, random-walk baseline."""
+    """Base of the tasks: the layout's board, agents drawn uniformly, random-walk baseline.
+
+    :meth:`setup` is a template (all draws from the world stream, in this order): the terrain
+    of the layout with the task's :meth:`reserved` cells kept floor, the task's things
+    (:meth:`furnish`), the movable objects (:meth:`SwarmWorld.add_objects`), the agents on free
+    cells of :meth:`start_cells`, then :meth:`after_agents`.
+    """
 
     name: ClassVar[str] = ""
     outside: ClassVar[int] = WALL
@@ -126,17 +208,31 @@ class Task:
     description: ClassVar[str] = ""
 
     def setup(self, world: SwarmWorld, rng: np.random.Generator) -> None:
-        """Build the terrain, place agents and objects (world stream)."""
-        world.terrain = border_walls(world.height, world.width)
-        _place_agents(world, rng, np.ones_like(world.terrain, dtype=bool))
+        """Build the terrain, place the task's things, objects and agents (world stream)."""
+        reserved = self.reserved(world)
+        world.terrain = make_terrain(world.config, rng, reserved)
+        self.furnish(world, rng)
+        world.add_objects(rng, reserved)
+        _place_agents(world, rng, self.start_cells(world))
+        self.after_agents(world, rng)
+
+    def reserved(self, world: SwarmWorld) -> np.ndarray:
+        """``(H, W)`` bool, cells the layout must leave as floor (none by default)."""
+        return np.zeros((world.height, world.width), dtype=bool)
+
+    def furnish(self, world: SwarmWorld, rng: np.random.Generator) -> None:
+        """Place the task's static things and objects before the agents."""
+
+    def start_cells(self, world: SwarmWorld) -> np.ndarray:
+        """``(H, W)`` bool, where agents may start (any free floor cell by default)."""
+        return np.ones((world.height, world.width), dtype=bool)
+
+    def after_agents(self, world: SwarmWorld, rng: np.random.Generator) -> None:
+        """Task state drawn after the agents are placed."""
 
     def agent_codes(self, world: SwarmWorld) -> np.ndarray:
         """View code of every agent (``AGENT`` or ``AGENT_ALT``)."""
         return np.full(world.n, AGENT, dtype=np.int8)
-
-    def object_codes(self, world: SwarmWorld) -> np.ndarray:
-        """View codes of the task's objects (bodies ``n..``)."""
-        return np.zeros(0, dtype=np.int8)
 
     def columns(self, world: SwarmWorld, ids: np.ndarray) -> dict[str, np.ndarray]:
         """Task-specific observation columns."""
@@ -146,9 +242,18 @@ class Task:
         """The cell the rule baseline heads for, ``(-1, -1)`` for none."""
         return np.full((len(ids), 2), -1, dtype=np.int64)
 
+    #: Probability that a rule agent whose next cell holds another agent sidesteps to a random
+    #: free neighbour instead (head-on meetings in corridors cancel out otherwise).
+    sidestep: ClassVar[float] = 0.3
+    #: Probability that a rule agent waits when another agent may claim its next cell.
+    yield_prob: ClassVar[float] = 0.5
+
     def decide(self, world: SwarmWorld, obs, rng: np.random.Generator) -> np.ndarray:
-        """Rule baseline: greedy toward :meth:`goal`, random move without one."""
-        return toward(obs["pos"], obs["goal"], rng)
+        """Rule baseline: greedy (geodesic on irregular boards) toward :meth:`goal`, a random
+        move without one; an agent blocked by another agent sidesteps with probability
+        :attr:`sidestep` (:func:`sidestep`). Draws four numbers per agent."""
+        move = toward(obs["pos"], obs["goal"], rng, world.paths)
+        return sidestep(obs["view"], move, self.sidestep, rng, self.yield_prob)
 
     def status(self, world: SwarmWorld, ids: np.ndarray) -> np.ndarray:
         """Status text a rule agent may broadcast."""
@@ -180,17 +285,14 @@ class PursuitTask(Task):
     name = "pursuit"
     description = (
         "There is a prey (P) on the map; it moves 2 steps each round. It is caught when all 4 "
-        "cells next to it are agents (A) or walls (W); each catch scores 1 and a new prey "
+        "cells next to it are agents (A), walls (W) or objects (O); each catch scores 1 and a new "
+        "prey "
         "appears."
     )
 
-    def setup(self, world, rng):
-        super().setup(world, rng)
-        cell = _farthest(_free_cells(world), world.pos, rng)
-        self.prey = world.add_body(cell[None, :], mass=1.0, static=True)
-
-    def object_codes(self, world):
-        return np.array([PREY], dtype=np.int8)
+    def after_agents(self, world, rng):
+        cell = _farthest(_escapable(world, _free_cells(world), -1), world.pos, rng)
+        self.prey = world.add_body(cell[None, :], PREY, mass=1.0, static=True)
 
     def prey_pos(self, world: SwarmWorld) -> np.ndarray:
         """(row, column) of the prey."""
@@ -208,12 +310,13 @@ class PursuitTask(Task):
         return np.array([f"prey at {r} {c}" if r >= 0 else "no prey here" for r, c in g], str)
 
     def captured(self, world: SwarmWorld) -> bool:
-        """Whether each of the prey's 4 neighbours is off the board, a wall or an agent."""
+        """Whether each of the prey's 4 neighbours is off the board, static terrain or a body
+        (agent or object)."""
         h, w = world.occ.shape
         nb = self.prey_pos(world) + _NEIGHBOURS
         ins = (nb[:, 0] >= 0) & (nb[:, 0] < h) & (nb[:, 1] >= 0) & (nb[:, 1] < w)
         r, c = nb[ins, 0], nb[ins, 1]
-        ok = (world.terrain[r, c] == WALL) | ((world.occ[r, c] >= 0) & (world.occ[r, c] < world.n))
+        ok = (world.terrain[r, c] != EMPTY) | (world.occ[r, c] >= 0)
         return bool(ok.all())
 
     def update(self, world, t):
@@ -223,7 +326,7 @@ class PursuitTask(Task):
         if self.captured(world):
             world.score += 1.0
             world.occ[p[0], p[1]] = -1
-            cell = _farthest(_free_cells(world), agents, rng)
+            cell = _farthest(_escapable(world, _free_cells(world), self.prey), agents, rng)
             world.occ[cell[0], cell[1]] = self.prey
             return [EventBatch.make("capture", np.array([0]), value=np.array([t], float))]
         steps = world.config.prey_steps
@@ -240,7 +343,7 @@ class PursuitTask(Task):
             rr, cc = np.clip(cur[:, 0], 0, h - 1), np.clip(cur[:, 1], 0, w - 1)
             occ = world.occ[rr, cc]
             ok &= (world.terrain[rr, cc] == EMPTY) & ((occ < 0) | (occ == self.prey))
-        dest = np.unique(cur[ok], axis=0)
+        dest = _escapable(world, np.unique(cur[ok], axis=0), self.prey)
         cell = _farthest(dest, agents, rng)
         world.occ[p[0], p[1]] = -1
         world.occ[cell[0], cell[1]] = self.prey
@@ -260,8 +363,7 @@ class SynchronizationTask(Task):
         "all lights are equal; the next point needs all lights in the opposite state."
     )
 
-    def setup(self, world, rng):
-        super().setup(world, rng)
+    def after_agents(self, world, rng):
         self.light = rng.random(world.n) < 0.5
         self.last_sync = -1
 
@@ -310,27 +412,48 @@ class SynchronizationTask(Task):
 
 
 class ForagingTask(Task):
-    """Foraging: fetch food (2 x 2, one corner) and deliver it to the nest (opposite)."""
+    """Foraging: fetch food (2 x 2, one corner) and deliver it to the nest (the farthest corner).
+
+    On generated boards the food takes a random one of the four 2 x 2 interior corner blocks
+    and the nest the corner block farthest from it along the floor (the opposite corner on the
+    open board; around the stripes on the maze, as in SwarmBench); a custom map gives its own
+    ``F`` and ``N`` cells.
+    """
 
     name = "foraging"
     description = (
-        "Food (F) lies in one corner and the nest (N) in the opposite one. Step next to F to "
-        "pick up one piece (you then show as A, else a), then next to N to deliver it: 1 point."
+        "Food (F) and the nest (N) lie in corners of the map, maybe behind walls (W). Step next "
+        "to F to pick up one piece (you then show as A, else a), then next to N to deliver it: "
+        "1 point."
     )
 
-    def setup(self, world, rng):
-        h, w = world.height, world.width
-        world.terrain = border_walls(h, w)
-        corner = int(rng.integers(4))
-        rows, cols = (1, h - 3), (1, w - 3)
-        fr, fc = rows[corner // 2], cols[corner % 2]
-        nr, nc = rows[1 - corner // 2], cols[1 - corner % 2]
-        world.terrain[fr : fr + 2, fc : fc + 2] = FOOD
-        world.terrain[nr : nr + 2, nc : nc + 2] = NEST
+    @staticmethod
+    def corners(h: int, w: int) -> np.ndarray:
+        """``(4, 2)`` top-left cells of the 2 x 2 interior corner blocks (NW, NE, SW, SE)."""
+        return np.array([(r, c) for r in (1, h - 3) for c in (1, w - 3)], dtype=np.int64)
+
+    def reserved(self, world):
+        out = super().reserved(world)
+        if world.config.board_layout != "custom":
+            for r, c in self.corners(world.height, world.width):
+                out[r : r + 2, c : c + 2] = True
+        return out
+
+    def furnish(self, world, rng):
+        if world.config.board_layout != "custom":
+            corners = self.corners(world.height, world.width)
+            food = corners[int(rng.integers(4))]
+            world.terrain[food[0] : food[0] + 2, food[1] : food[1] + 2] = FOOD
+            dist = GridPaths(world.terrain).distances(np.argwhere(world.terrain == FOOD)).min(0)
+            block = corners[:, None, :] + np.array([[0, 0], [0, 1], [1, 0], [1, 1]])[None]
+            far = dist[block[..., 0] * world.width + block[..., 1]].min(axis=1)
+            far[np.all(corners == food, axis=1)] = -1.0
+            far[~np.isfinite(far)] = -1.0
+            nest = corners[int(far.argmax())]
+            world.terrain[nest[0] : nest[0] + 2, nest[1] : nest[1] + 2] = NEST
         self.food = np.argwhere(world.terrain == FOOD)
         self.nest = np.argwhere(world.terrain == NEST)
         self.carrying = np.zeros(world.n, dtype=bool)
-        _place_agents(world, rng, np.ones_like(world.terrain, dtype=bool))
 
     def agent_codes(self, world):
         return np.where(self.carrying, AGENT, AGENT_ALT).astype(np.int8)
@@ -339,10 +462,16 @@ class ForagingTask(Task):
         return {"carrying": self.carrying[ids].astype(np.int64)}
 
     def goal(self, world, ids):
+        """The nearest food cell (nest cell when carrying): Manhattan on the open board,
+        geodesic on boards with interior walls."""
         pos = world.pos[ids]
         out = np.empty((len(ids), 2), dtype=np.int64)
+        paths = world.paths
         for target, mask in ((self.nest, self.carrying[ids]), (self.food, ~self.carrying[ids])):
-            d = np.abs(pos[:, None, :] - target[None, :, :]).sum(axis=2)
+            if paths is None:
+                d = np.abs(pos[:, None, :] - target[None, :, :]).sum(axis=2)
+            else:
+                d = paths.distances(target)[:, pos[:, 0] * world.width + pos[:, 1]].T
             out[mask] = target[d.argmin(axis=1)][mask]
         return out
 
@@ -393,25 +522,37 @@ class FlockingTask(Task):
             f"{self.side}, anywhere on the map; the score is how much closer you got to it."
         )
 
-    def setup(self, world, rng):
-        super().setup(world, rng)
+    def after_agents(self, world, rng):
         s = world.n // 4 + 1
         self.side = s
         sq = np.zeros((s, s), dtype=bool)
         sq[[0, -1], :] = True
         sq[:, [0, -1]] = True
+        self.mask = sq
         self.shape = np.argwhere(sq)
         self.d0 = self.distance(world)
         self.current = self.d0
+
+    def anchor(self, world: SwarmWorld) -> np.ndarray:
+        """Top-left cell of the baseline's square: the placement with every square cell on
+        floor nearest (L1) to the centred one (the centred one on the open board)."""
+        s, h, w = self.side, world.height, world.width
+        centre = np.array([h // 2, w // 2]) - s // 2
+        if s > h or s > w:
+            return centre
+        fits = (sliding_window_view(world.terrain == EMPTY, (s, s)) | ~self.mask).all(axis=(2, 3))
+        cand = np.argwhere(fits)
+        if not len(cand):
+            return centre
+        return cand[np.abs(cand - centre).sum(axis=1).argmin()]
 
     def distance(self, world: SwarmWorld) -> int:
         """Shape distance :math:`D` of the agents on the board."""
         return shape_distance(world.pos[world.inside], self.shape)[0]
 
     def goal(self, world, ids):
-        """Each agent's cell in the optimal assignment to the shape centred on the board."""
-        centre = np.array([world.height // 2, world.width // 2]) - self.side // 2
-        target = self.shape + centre
+        """Each agent's cell in the optimal assignment to the square at :meth:`anchor`."""
+        target = self.shape + self.anchor(world)
         cost = np.abs(world.pos[ids][:, None, :] - target[None, :, :]).sum(axis=2)
         out = np.full((len(ids), 2), -1, dtype=np.int64)
         if len(ids):
@@ -446,22 +587,35 @@ class TransportTask(Task):
         "once. Then leave through the gap: leaving in round t scores (T - t)/T."
     )
 
-    def setup(self, world, rng):
+    def reserved(self, world):
+        """Generated boards: the gap, the box and two push cells west of it, in the gap rows
+        (``gap`` rows centred in the east wall)."""
+        out = super().reserved(world)
+        if world.config.board_layout != "custom":
+            g0, g = (world.height - world.config.gap) // 2, world.config.gap
+            out[g0 : g0 + g, world.width - 5 :] = True
+        return out
+
+    def furnish(self, world, rng):
+        """The box (``box_mass``): 2 x ``gap`` cells in front of the gap, or a custom map's
+        ``B`` cells; the gap is the floor of the east border."""
         h, w = world.height, world.width
-        g = world.config.gap
-        world.terrain = border_walls(h, w)
-        g0 = (h - g) // 2
-        world.terrain[g0 : g0 + g, w - 1] = EMPTY
-        self.gap = np.stack([np.arange(g0, g0 + g), np.full(g, w - 1)], axis=1)
-        cells = np.array([(r, c) for r in range(g0, g0 + g) for c in (w - 3, w - 2)])
-        self.box = world.add_body(cells, mass=world.config.box_mass, static=False)
-        mask = np.zeros((h, w), dtype=bool)
-        mask[:, : w - 3] = True
-        _place_agents(world, rng, mask)
+        if world.config.board_layout == "custom":
+            cells = parse_board(world.config.board or []).box
+        else:
+            g0, g = (h - world.config.gap) // 2, world.config.gap
+            cells = np.array([(r, c) for r in range(g0, g0 + g) for c in (w - 3, w - 2)])
+        rows = np.flatnonzero(world.terrain[:, w - 1] != WALL)
+        self.gap = np.stack([rows, np.full(len(rows), w - 1)], axis=1)
+        self.box = world.add_body(cells, BOX, mass=world.config.box_mass, static=False)
         self.escape_round = np.full(world.n, -1, dtype=np.int64)
 
-    def object_codes(self, world):
-        return np.array([BOX], dtype=np.int8)
+    def start_cells(self, world):
+        """West of the box (generated boards), anywhere on a custom map."""
+        mask = super().start_cells(world)
+        if world.config.board_layout != "custom":
+            mask[:, world.width - 3 :] = False
+        return mask
 
     #: Probability that a rule agent with a free step toward its goal waits one round instead
     #: (breaks ties of two agents heading for the same cell, which the physics rejects both).

@@ -20,14 +20,16 @@ from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 from socium.core.protocol import World
 from socium.core.schedule import ScheduleSpec, SynchronousSpec
 from socium.errors import ConfigError
+from socium.worlds.swarm.boards import object_mass, parse_board, scatter_objects
 from socium.worlds.swarm.config import SwarmConfig
 from socium.worlds.swarm.grid import (
     DIRS,
     EMPTY,
     MOVE_NAMES,
+    OBJECT,
     STAY,
     SWITCH,
-    SYMBOLS,
+    WALL,
     local_views,
     render_view,
 )
@@ -39,6 +41,7 @@ from socium.worlds.swarm.metrics import (
     message_similarity,
     stay_share,
 )
+from socium.worlds.swarm.paths import GridPaths
 from socium.worlds.swarm.physics import apply_shifts, resolve_pushes
 from socium.worlds.swarm.tasks import TASKS, Task
 
@@ -49,6 +52,26 @@ if TYPE_CHECKING:
     from socium.core.population import Population
 
 __all__ = ["SwarmWorld"]
+
+#: A custom transport map: an L-shaped object (mass 1) and a 2 x 2 one (mass 2) in the way.
+CUSTOM = [
+    "WWWWWWWWWW",
+    "W........W",
+    "W..O.....W",
+    "W..OO....W",
+    "W.....BB..",
+    "W..WW.BB..",
+    "W..WW.OO.W",
+    "W.....OO.W",
+    "W........W",
+    "WWWWWWWWWW",
+]
+
+#: Meaning of the view symbols, for the rendered text.
+_LEGEND = (
+    ". floor, W wall, A agent, a agent (light off / not carrying), P prey, B box, F food, "
+    "N nest, * outside, O object"
+)
 
 _GROUP = ("direction_entropy", "stay_share", "move_length", "persistence", "message_similarity")
 
@@ -97,7 +120,7 @@ class SwarmWorld(World):
     """
 
     name: ClassVar[str] = "swarm"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2
     Config: ClassVar[type[SwarmConfig]] = SwarmConfig
     requires_network: ClassVar[bool] = False
     summary: ClassVar[str] = "Swarm: SwarmBench grid tasks with local views, messages and pushing"
@@ -125,6 +148,8 @@ class SwarmWorld(World):
         self.inside = np.ones(n, dtype=bool)
         self.mass = np.full(n, config.agent_mass)
         self.static = np.zeros(n, dtype=bool)
+        self.body_code = np.zeros(0, dtype=np.int8)
+        self._paths: GridPaths | bool | None = False
         self.score = 0.0
         self.round = 0
         self.task: Task = TASKS[config.model]()
@@ -145,14 +170,41 @@ class SwarmWorld(World):
         self.sums = np.zeros(len(_GROUP))
         self.counts = np.zeros(len(_GROUP), dtype=np.int64)
 
-    def add_body(self, cells: np.ndarray, mass: float, static: bool) -> int:
-        """Add an object covering ``cells`` (used by tasks in setup); returns its body id."""
+    def add_body(
+        self, cells: np.ndarray, code: int, mass: float | None = None, static: bool = False
+    ) -> int:
+        r"""Add an object covering ``cells`` and shown as ``code``; returns its body id.
+
+        ``mass`` defaults to :math:`\lfloor\sqrt{c}\rfloor` for :math:`c` cells
+        (:func:`~socium.worlds.swarm.boards.object_mass`).
+        """
         b = len(self.mass)
         cells = np.asarray(cells, dtype=np.int64).reshape(-1, 2)
         self.occ[cells[:, 0], cells[:, 1]] = b
-        self.mass = np.append(self.mass, float(mass))
+        self.mass = np.append(self.mass, object_mass(len(cells)) if mass is None else float(mass))
         self.static = np.append(self.static, bool(static))
+        self.body_code = np.append(self.body_code, np.int8(code))
         return b
+
+    def add_objects(self, rng: np.random.Generator, reserved: np.ndarray) -> None:
+        """The movable objects: a custom map's ``O`` components, then ``objects`` random ones
+        on free cells outside ``reserved`` (:func:`~socium.worlds.swarm.boards.scatter_objects`)."""
+        cfg = self.config
+        shapes = parse_board(cfg.board).objects if cfg.board is not None else []
+        if cfg.objects:
+            free = (self.terrain == EMPTY) & (self.occ < 0) & ~reserved
+            shapes += scatter_objects(free, cfg.objects, cfg.object_cells, rng)
+        for cells in shapes:
+            self.add_body(cells, OBJECT)
+
+    @property
+    def paths(self) -> GridPaths | None:
+        """Shortest paths on the static board, ``None`` on boards without interior walls
+        (where the rule baselines use Manhattan distances)."""
+        if self._paths is False:
+            inner = self.terrain[1:-1, 1:-1]
+            self._paths = GridPaths(self.terrain) if (inner == WALL).any() else None
+        return self._paths  # type: ignore[return-value]
 
     def default_schedule(self) -> ScheduleSpec:
         """Synchronous: all agents act every round."""
@@ -162,7 +214,7 @@ class SwarmWorld(World):
     def codes(self) -> np.ndarray:
         """``(H, W)`` view codes of the whole board."""
         codes = self.terrain.copy()
-        body = np.concatenate([self.task.agent_codes(self), self.task.object_codes(self)])
+        body = np.concatenate([self.task.agent_codes(self), self.body_code])
         m = self.occ >= 0
         codes[m] = body[self.occ[m]]
         return codes
@@ -198,7 +250,12 @@ class SwarmWorld(World):
         """The observation as text for LLM policies (one Python string per agent)."""
         cfg = self.config
         moves = ", ".join(MOVE_NAMES[m] for m in (1, 2, 3, 4, 0, *self.task.extra_moves))
-        legend = " ".join(f"{s}" for s in SYMBOLS)
+        legend = _LEGEND
+        if (self.body_code == OBJECT).any():
+            legend += (
+                "; O is a movable object of c cells and mass floor(sqrt(c)): it moves when "
+                "pushed with force at least its mass (each pushing agent adds 2)"
+            )
         out = []
         for j, i in enumerate(ids):
             msgs = [self.msg_text[m] for m in self.inbox[i] if m >= 0]
@@ -206,7 +263,7 @@ class SwarmWorld(World):
             out.append(
                 f"Task: {self.task.description}\n"
                 f"Round {self.round + 1} of {cfg.rounds}. Score {self.score:g}.\n"
-                f"Your {cfg.view}x{cfg.view} view (you are @; symbols {legend}):\n"
+                f"Your {cfg.view}x{cfg.view} view (you are @; {legend}):\n"
                 f"{render_view(views[j])}\n"
                 f"Messages heard: {' | '.join(msgs) if msgs else 'none'}\n"
                 f"Your last actions: {', '.join(past) if past else 'none'}\n"
@@ -351,6 +408,7 @@ class SwarmWorld(World):
             "inside": self.inside.copy(),
             "mass": self.mass.copy(),
             "static": self.static.copy(),
+            "body_code": self.body_code.copy(),
             "visits": self.visits.copy(),
             "adj": self.adj.copy(),
             "hist_view": self.hist_view.copy(),
@@ -378,6 +436,8 @@ class SwarmWorld(World):
         self.inside = np.array(state["inside"], dtype=bool)
         self.mass = np.array(state["mass"], dtype=f64)
         self.static = np.array(state["static"], dtype=bool)
+        self.body_code = np.array(state["body_code"], dtype=np.int8)
+        self._paths = False
         self.visits = np.array(state["visits"], dtype=i64)
         self.adj = np.array(state["adj"], dtype=bool)
         self.hist_view = np.array(state["hist_view"], dtype=np.int8)
@@ -430,8 +490,10 @@ class SwarmWorld(World):
 
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:
-        """One small config per task (10 x 10 grid, 10 agents, 12 rounds)."""
-        return [
+        """One small config per task (10 x 10 grid, 10 agents, 12 rounds; foraging on
+        SwarmBench's maze), plus pursuit on random walls with movable objects and transport
+        on a custom map."""
+        configs = [
             {
                 "run": {"steps": 12},
                 "population": {"size": 10},
@@ -439,6 +501,28 @@ class SwarmWorld(World):
             }
             for m in TASKS
         ]
+        configs.append(
+            {
+                "run": {"steps": 12},
+                "population": {"size": 8},
+                "world": {
+                    "name": "swarm",
+                    "model": "pursuit",
+                    "rounds": 12,
+                    "layout": "obstacles",
+                    "wall_density": 0.15,
+                    "objects": 3,
+                },
+            }
+        )
+        configs.append(
+            {
+                "run": {"steps": 12},
+                "population": {"size": 6},
+                "world": {"name": "swarm", "model": "transport", "rounds": 12, "board": CUSTOM},
+            }
+        )
+        return configs
 
     def plots(self, metrics: pd.DataFrame, outdir: Path) -> list[Path]:
         """``swarm_visits.png`` (visit heatmap with the final board) and ``swarm_score.png``

@@ -189,7 +189,7 @@ def shape_distance(pos: np.ndarray, shape: np.ndarray) -> tuple[int, np.ndarray]
     best, best_off = None, np.zeros(2, np.int64)
     for r in rows:
         for c in cols:
-            total = _assignment_cost(pos, shape + (r, c))
+            total = _assignment_cost(pos, shape + np.array([r, c]))
             if best is None or total < best:
                 best, best_off = total, np.array([r, c], dtype=np.int64)
     return int(best), best_off

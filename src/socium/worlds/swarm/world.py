@@ -10,16 +10,18 @@ See ``docs/worlds/swarm.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from socium.core.actions import ActionMenu, ActionSpec
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 from socium.core.protocol import World
 from socium.core.schedule import ScheduleSpec, SynchronousSpec
 from socium.errors import ConfigError
+from socium.worlds.swarm import llm
 from socium.worlds.swarm.boards import object_mass, parse_board, scatter_objects
 from socium.worlds.swarm.config import SwarmConfig
 from socium.worlds.swarm.grid import (
@@ -125,6 +127,9 @@ class SwarmWorld(World):
     requires_network: ClassVar[bool] = False
     summary: ClassVar[str] = "Swarm: SwarmBench grid tasks with local views, messages and pushing"
     metric_descriptions = _METRICS
+    action_specs = (llm.Act,)
+    #: An unusable LLM answer stays put and says nothing (SwarmBench's parse-failure move).
+    fallback_action = "stay"
     model_names = tuple(TASKS)
 
     config: SwarmConfig
@@ -246,8 +251,10 @@ class SwarmWorld(World):
             cols["text"] = self.render(ids, cols["view"])
         return ObsBatch(ids, cols, batch)
 
-    def render(self, ids: np.ndarray, views: np.ndarray) -> np.ndarray:
-        """The observation as text for LLM policies (one Python string per agent)."""
+    def render(self, ids: np.ndarray, views: np.ndarray, with_task: bool = True) -> np.ndarray:
+        """The observation as text (one Python string per agent): the task (unless
+        ``with_task`` is False: LLM policies get it in the instructions), round and score, the
+        view as a text grid, the messages heard and the agent's last moves."""
         cfg = self.config
         moves = ", ".join(MOVE_NAMES[m] for m in (1, 2, 3, 4, 0, *self.task.extra_moves))
         legend = _LEGEND
@@ -261,8 +268,8 @@ class SwarmWorld(World):
             msgs = [self.msg_text[m] for m in self.inbox[i] if m >= 0]
             past = [MOVE_NAMES[a] for a in self.hist_action[i] if a >= 0]
             out.append(
-                f"Task: {self.task.description}\n"
-                f"Round {self.round + 1} of {cfg.rounds}. Score {self.score:g}.\n"
+                (f"Task: {self.task.description}\n" if with_task else "")
+                + f"Round {self.round + 1} of {cfg.rounds}. Score {self.score:g}.\n"
                 f"Your {cfg.view}x{cfg.view} view (you are @; {legend}):\n"
                 f"{render_view(views[j])}\n"
                 f"Messages heard: {' | '.join(msgs) if msgs else 'none'}\n"
@@ -271,6 +278,25 @@ class SwarmWorld(World):
                 f"{cfg.message_limit} characters."
             )
         return np.array(out, dtype=str)
+
+    # ------------------------------------------------------------------ LLM interface
+    def action_menu(self) -> ActionMenu:
+        """``act``: the task's moves and the message limit (built once per world)."""
+        if getattr(self, "_menu", None) is None:
+            self._menu = llm.make_menu(self)
+        return self._menu
+
+    def llm_instructions(self) -> str:
+        """Board symbols, push physics, message rules and the task."""
+        return llm.instructions(self)
+
+    def render_observations(self, obs: ObsBatch) -> list[str]:
+        """Round, score, the view as a text grid, messages heard and last moves."""
+        return [str(t) for t in self.render(obs.ids, np.asarray(obs["view"]), with_task=False)]
+
+    def decode_actions(self, obs: ObsBatch, decisions: Sequence[ActionSpec | None]) -> ActionBatch:
+        """``move`` and ``message`` columns, as :meth:`rule_decide`; ``None`` stays silent."""
+        return llm.decode_actions(self, obs, decisions)
 
     # ------------------------------------------------------------------ decide / apply
     def rule_decide(self, obs: ObsBatch, rng: np.random.Generator) -> ActionBatch:

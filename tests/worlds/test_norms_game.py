@@ -244,8 +244,9 @@ def test_agent_table_and_actions():
     assert {"contribution", "payoff", "payoff_total", "punisher", "norm"} <= set(table)
     assert all(len(v) == 40 for v in table.values())
     acts = NormsWorld.actions()
-    assert acts["contribute"]["properties"]["contribute"]["type"] == "number"
-    assert acts["punish"]["properties"]["punish"]["items"]["type"] == "integer"
+    assert list(acts) == ["contribute", "punish"]
+    assert acts["contribute"]["properties"]["amount"]["type"] == "number"
+    assert acts["punish"]["properties"]["targets"]["items"]["type"] == "integer"
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,23 @@
 """The two stages of a round: contributing, then punishing.
 
-Each stage is one object with ``observe``, ``decide`` (the rule) and ``apply``; the world
-yields one batch per stage and hands the batch to the stage it belongs to, so no step
-dispatches on a name. The world keeps all state.
+Each stage is one object with ``observe``, ``decide`` (the rule) and ``apply``, and the LLM
+interface of its decision: ``llm_spec`` (the typed action), ``render`` (the observation as
+text) and ``decode`` (validated actions to the action column); the world yields one batch per
+stage and hands the batch to the stage it belongs to, so no step dispatches on a name. The
+world keeps all state.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from socium.core.actions import ActionSpec
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
+from socium.worlds.norms import llm
 from socium.worlds.norms.game import (
     conditional_contribution,
     punishment_targets,
@@ -45,6 +50,20 @@ class Stage(ABC):
     def apply(self, world: NormsWorld, actions: ActionBatch) -> EventBatch:
         """Write the decisions into the world."""
 
+    @abstractmethod
+    def llm_spec(self, world: NormsWorld) -> type[ActionSpec]:
+        """The typed action of this stage, constrained to the world's configuration."""
+
+    @abstractmethod
+    def render(self, world: NormsWorld, obs: ObsBatch) -> list[str]:
+        """The observation of each agent as prompt text."""
+
+    @abstractmethod
+    def decode(
+        self, world: NormsWorld, decisions: Sequence[ActionSpec | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The action column of validated actions, and a mask of the rows that have one."""
+
 
 class ContributionStage(Stage):
     """Stage 1: every acting agent chooses a contribution in ``[0, e]``."""
@@ -54,15 +73,17 @@ class ContributionStage(Stage):
 
     def observe(self, world: NormsWorld, batch: Batch) -> ObsBatch:
         """Columns ``stage`` (0), ``contribution`` (own, last round), ``others_mean`` (mean
-        contribution of the other members of the last group), ``sanctions_by_level`` (the
-        public sanction table, ``(B, K)``, the same row for everyone), ``norm`` (own personal
-        norm, used by punishers) and ``punisher``."""
+        contribution of the other members of the last group), ``payoff`` (own, last round; NaN
+        before the first), ``sanctions_by_level`` (the public sanction table, ``(B, K)``, the
+        same row for everyone), ``norm`` (own personal norm, used by punishers) and
+        ``punisher``."""
         ids = batch.ids
         table = np.broadcast_to(world.sanctions, (len(ids), world.sanctions.shape[0]))
         cols = {
             "stage": np.zeros(len(ids), np.int64),
             "contribution": world.contribution[ids],
             "others_mean": world.others_mean[ids],
+            "payoff": world.payoff[ids],
             "sanctions_by_level": table,
             "norm": world.norm[ids],
             "punisher": world.punisher[ids],
@@ -99,6 +120,21 @@ class ContributionStage(Stage):
             raise ValueError("action contribute: must be a finite number in [0, endowment]")
         world.contribution[actions.ids] = np.clip(new, 0.0, world.config.endowment)
         return EventBatch.empty()
+
+    def llm_spec(self, world: NormsWorld) -> type[ActionSpec]:
+        """``contribute`` with ``amount`` in ``[0, e]``
+        (:func:`~socium.worlds.norms.llm.contribute_spec`)."""
+        return llm.contribute_spec(world.config)
+
+    def render(self, world: NormsWorld, obs: ObsBatch) -> list[str]:
+        """See :func:`~socium.worlds.norms.llm.render_contribution`."""
+        return llm.render_contribution(world, obs)
+
+    def decode(
+        self, world: NormsWorld, decisions: Sequence[ActionSpec | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The amounts (NaN where no answer); see :func:`~socium.worlds.norms.llm.contributions`."""
+        return llm.contributions(decisions)
 
 
 class PunishmentStage(Stage):
@@ -153,3 +189,19 @@ class PunishmentStage(Stage):
         if not world.collect_events:
             return EventBatch.empty()
         return EventBatch.make("sanction", p, t, world.contribution[t])
+
+    def llm_spec(self, world: NormsWorld) -> type[ActionSpec]:
+        """``punish`` with at most ``g - 1`` target ids
+        (:func:`~socium.worlds.norms.llm.punish_spec`)."""
+        return llm.punish_spec(world.config, world.n)
+
+    def render(self, world: NormsWorld, obs: ObsBatch) -> list[str]:
+        """See :func:`~socium.worlds.norms.llm.render_punishment`."""
+        return llm.render_punishment(world, obs)
+
+    def decode(
+        self, world: NormsWorld, decisions: Sequence[ActionSpec | None]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(B, g)`` target ids, ``-1`` pads (the width of the rule decision, so rule and LLM
+        rows merge); see :func:`~socium.worlds.norms.llm.punishment_targets_of`."""
+        return llm.punishment_targets_of(decisions, world.config.group_size)

@@ -12,21 +12,26 @@ contributions are sanctioned (after Vinitsky et al. 2023).
 The round has two stages, :class:`~socium.worlds.norms.stages.ContributionStage` and
 :class:`~socium.worlds.norms.stages.PunishmentStage`, yielded as two batches by
 :meth:`NormsWorld.batches`; payoffs and learning happen in :meth:`NormsWorld.end_step`.
+
+LLM agents answer one typed action per stage (``contribute`` with an ``amount`` in
+:math:`[0, e]`, then ``punish`` with target ``ids``); see :mod:`socium.worlds.norms.llm`.
 See ``docs/worlds/norms.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from socium.core.actions import ActionMenu, ActionSpec
 from socium.core.batches import ActionBatch, Batch, EventBatch, ObsBatch
 from socium.core.protocol import World
 from socium.core.schedule import ScheduleSpec, SynchronousSpec
 from socium.errors import ConfigError
+from socium.worlds.norms import llm
 from socium.worlds.norms.config import NormsConfig
 from socium.worlds.norms.game import (
     draw_groups,
@@ -120,6 +125,11 @@ class NormsWorld(World):
     summary: ClassVar[str] = "Norms: public-goods game with costly punishment and public sanctions"
     metric_descriptions = _METRICS
     model_names = ("public_goods",)
+    #: ``contribute`` (stage 0) and ``punish`` (stage 1); each stage's menu holds one of them,
+    #: bounded by the config (:meth:`action_menu`).
+    action_specs = (llm.Contribute, llm.Punish)
+    #: An unusable LLM answer takes the stage's rule decision.
+    fallback_action: ClassVar[str] = "rules"
 
     config: NormsConfig
 
@@ -177,6 +187,8 @@ class NormsWorld(World):
         if config.punishment:
             self.stages.append(PunishmentStage())
         self._stage: Stage = self.stages[0]
+        self._stages_by_index = {stage.index: stage for stage in self.stages}
+        self._menus: dict[int, ActionMenu] = {}
         self._pun: list[tuple[np.ndarray, np.ndarray]] = []
 
     @staticmethod
@@ -353,37 +365,39 @@ class NormsWorld(World):
             "punishments_given": self.given.copy(),
         }
 
-    # ------------------------------------------------------------------ description
-    @classmethod
-    def actions(cls) -> dict[str, dict[str, Any]]:
-        """``contribute`` (stage 0) and ``punish`` (stage 1)."""
-        return {
-            "contribute": {
-                "type": "object",
-                "properties": {
-                    "contribute": {
-                        "type": "number",
-                        "minimum": 0,
-                        "description": "amount of the endowment put into the group pool, "
-                        "in [0, endowment] (clipped)",
-                    }
-                },
-                "required": ["contribute"],
-            },
-            "punish": {
-                "type": "object",
-                "properties": {
-                    "punish": {
-                        "type": "array",
-                        "items": {"type": "integer"},
-                        "description": "ids of group members to punish (each costs you `cost` "
-                        "and them `fine`; others, yourself and repeats are ignored)",
-                    }
-                },
-                "required": ["punish"],
-            },
-        }
+    # ------------------------------------------------------------------ LLM interface
+    def stage_of(self, obs: ObsBatch) -> Stage:
+        """The stage an observation batch belongs to (its ``stage`` column; the current stage
+        for an empty batch)."""
+        if len(obs) == 0:
+            return self._stage
+        return self._stages_by_index[int(obs["stage"][0])]
 
+    def action_menu(self) -> ActionMenu:
+        """The current stage's one action: ``contribute`` (``amount`` in ``[0, e]``) or
+        ``punish`` (``targets``, at most ``g - 1`` ids); built once per stage."""
+        stage = self._stage
+        menu = self._menus.get(stage.index)
+        if menu is None:
+            menu = self._menus[stage.index] = ActionMenu([stage.llm_spec(self)])
+        return menu
+
+    def llm_instructions(self) -> str:
+        """The rules (e, r, g, MPCR, matching, cost and fine, public sanctions) and the answer
+        format of both stages (:func:`~socium.worlds.norms.llm.instructions`)."""
+        return llm.instructions(self.config)
+
+    def render_observations(self, obs: ObsBatch) -> list[str]:
+        """Stage 0: last contribution, the others' mean, last payoff and the public sanction
+        table; stage 1: the group's ids and contributions this round."""
+        return self.stage_of(obs).render(self, obs)
+
+    def decode_actions(self, obs: ObsBatch, decisions: Sequence[ActionSpec | None]) -> ActionBatch:
+        """The stage's column as :meth:`rule_decide` returns it; ``None`` rows take the rule
+        decision (:func:`~socium.worlds.norms.llm.decode_actions`)."""
+        return llm.decode_actions(self, obs, decisions)
+
+    # ------------------------------------------------------------------ description
     @classmethod
     def example_configs(cls) -> list[dict[str, Any]]:
         """Small configs (100 agents): with punishment (stranger) and without (partner)."""

@@ -1,15 +1,13 @@
 """Whole runs with LLM policies (mock backend): cache, interviews, resume after SIGKILL, keys."""
 
-import json
 import sqlite3
-import textwrap
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import socium
-from killing import kill_at_step
+from killing import kill_run_and_resume
 from socium.experiment.interview import interview
 
 OPINION = {
@@ -81,19 +79,6 @@ def test_interviews_in_a_mixed_population_route_to_the_groups(tmp_path):
     assert table["answer"].iloc[0].startswith("mock reply") and pd.isna(table["answer"].iloc[1])
 
 
-CHILD = textwrap.dedent(
-    """
-    import json, time
-    import socium
-    cfg = json.loads({cfg!r})
-    def slow(step):
-        open({marker!r}, "w").write(str(step))
-        time.sleep(0.03)
-    socium.run(cfg, out={out!r}, progress=slow)
-    """
-)
-
-
 @pytest.mark.parametrize(
     "policy",
     [
@@ -110,26 +95,15 @@ CHILD = textwrap.dedent(
 )
 def test_resume_of_an_llm_run_is_identical_after_sigkill(tmp_path, policy):
     cfg = {**OPINION, "policy": policy, "run": {"seed": 9, "steps": 12, "checkpoint_every": 3}}
-    reference = socium.run(cfg, out=tmp_path / "ref")
-    out = tmp_path / "killed"
-    marker = tmp_path / "killed.step"
-    code = CHILD.format(cfg=json.dumps(cfg), marker=str(marker), out=str(out))
-    kill_at_step(code, marker, 7)
-    assert not (out / "summary.json").exists()
-    resumed = socium.resume(out)
-    a, b = dict(resumed.summary), dict(reference.summary)
-    a["run"].pop("wall_s")
-    b["run"].pop("wall_s")
-    assert a == b
-    ref = tmp_path / "ref"
-    assert (out / "agents.parquet").read_bytes() == (ref / "agents.parquet").read_bytes()
-    assert (out / "metrics.csv").read_text() == (ref / "metrics.csv").read_text()
-    query = "SELECT step, agent, attempts, ok, action FROM llm_decisions ORDER BY rowid"
-    got = sqlite3.connect(out / "run.sqlite").execute(query).fetchall()
-    assert got == sqlite3.connect(ref / "run.sqlite").execute(query).fetchall()
-    query = "SELECT step, prompt_hash, response_text FROM llm_calls ORDER BY step, prompt_hash"
-    got = sqlite3.connect(out / "run.sqlite").execute(query).fetchall()
-    assert got == sqlite3.connect(ref / "run.sqlite").execute(query).fetchall()
+    kill_run_and_resume(
+        cfg,
+        tmp_path,
+        7,
+        queries=[
+            "SELECT step, agent, attempts, ok, action FROM llm_decisions ORDER BY rowid",
+            "SELECT step, prompt_hash, response_text FROM llm_calls ORDER BY step, prompt_hash",
+        ],
+    )
 
 
 def test_no_api_key_reaches_the_database_or_logs(tmp_path, monkeypatch, capfd, caplog):

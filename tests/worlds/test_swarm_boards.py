@@ -382,7 +382,7 @@ def test_shape_distance_is_the_minimum_over_all_translations(monkeypatch):
         best = None
         for dr in range(-15, 16):
             for dc in range(-15, 16):
-                cost = np.abs(pos[:, None, :] - (shape + (dr, dc))[None]).sum(axis=2)
+                cost = np.abs(pos[:, None, :] - (shape + np.array([dr, dc]))[None]).sum(axis=2)
                 r, c = linear_sum_assignment(cost)
                 best = cost[r, c].sum() if best is None else min(best, cost[r, c].sum())
         return best
@@ -404,5 +404,5 @@ def test_shape_distance_is_the_minimum_over_all_translations(monkeypatch):
         monkeypatch.undo()
     assert found_gap
     monkeypatch.setattr(metrics, "EXACT_WORK", 0)
-    d, off = metrics.shape_distance(square + [5, 3], square)
+    d, off = metrics.shape_distance(square + np.array([5, 3]), square)
     assert d == 0 and off.tolist() == [5, 3]

@@ -1,7 +1,6 @@
 """The social world end to end: config errors, activity, opinions, following, LLM hooks,
 column parity, tables, determinism and resume after SIGKILL."""
 
-import json
 import sqlite3
 
 import numpy as np
@@ -9,7 +8,7 @@ import pytest
 from social_util import act, make_world
 
 import socium
-from killing import kill_at_step
+from killing import kill_run_and_resume
 from socium.core.batches import ActionBatch, ObsBatch
 from socium.errors import ConfigError
 from socium.testing import check_determinism
@@ -255,42 +254,17 @@ def test_determinism():
     check_determinism(_cfg(recommender="mixed", herd={"enabled": True}), steps=5, seed=3)
 
 
-CHILD = """
-import json, time
-import socium
-cfg = json.loads({cfg!r})
-def slow(step):
-    open({marker!r}, "w").write(str(step))
-    time.sleep(0.05)
-socium.run(cfg, out={out!r}, progress=slow)
-"""
-
-
 def test_kill_and_resume_is_identical(tmp_path):
     cfg = _cfg(recommender="interest", seeds={"count": 2}, herd={"enabled": True})
     cfg["run"] = {"seed": 9, "steps": 12, "checkpoint_every": 3}
     cfg["record"] = {"plots": False}
-    reference = socium.run(cfg, out=tmp_path / "ref")
-    killed = tmp_path / "killed"
-    marker = tmp_path / "marker"
-    code = CHILD.format(cfg=json.dumps(cfg), marker=str(marker), out=str(killed))
-    kill_at_step(code, marker, 8)
-    assert not (killed / "summary.json").exists()
-    resumed = socium.resume(killed)
-    a, b = dict(resumed.summary), dict(reference.summary)
-    a["run"].pop("wall_s")
-    b["run"].pop("wall_s")
-    assert a == b
-    assert (killed / "metrics.csv").read_text() == (tmp_path / "ref" / "metrics.csv").read_text()
-    for query in (
+    queries = [
         "SELECT * FROM posts ORDER BY post_id",
         "SELECT * FROM actions ORDER BY step, rowid",
         "SELECT * FROM follows ORDER BY follower, followee",
         "SELECT * FROM users ORDER BY user",
-    ):
-        rows_k = sqlite3.connect(killed / "run.sqlite").execute(query).fetchall()
-        rows_r = sqlite3.connect(tmp_path / "ref" / "run.sqlite").execute(query).fetchall()
-        assert rows_k == rows_r, query
+    ]
+    kill_run_and_resume(cfg, tmp_path, 8, delay=0.05, queries=queries, agents=False)
 
 
 def test_refresh_gives_a_new_feed_before_the_next_slot():

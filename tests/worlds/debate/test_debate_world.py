@@ -138,7 +138,8 @@ def test_llm_hooks_decode_every_action_and_fallbacks():
     obs = _stage_obs(w, np.arange(16), 0)  # the post stage of round 1
     texts = w.render_observations(obs)
     assert len(texts) == 16 and w.statement(int(obs["group"][0])) in texts[0]
-    assert "PUBLIC POST" in texts[0]
+    assert texts[0].endswith('<your post, one to three sentences>"}')
+    assert "Now write your public post to the group" in texts[0]
     decisions = [
         Post(message="x" * 900, stance=2, opinion=5),
         Chat(message="hi", stance=3, opinion=4),

@@ -125,6 +125,8 @@ class DebateWorld(World):
     )
     metric_descriptions = _METRICS
     action_specs: ClassVar[Sequence[type[ActionSpec]]] = (Post, Chat, Report)
+    #: The ``decide`` block of LLM prompts (:data:`socium.worlds.debate.prompts.PROMPT_TEMPLATE`).
+    prompt_template: ClassVar[str] = prompts.PROMPT_TEMPLATE
 
     config: DebateConfig
 
@@ -331,7 +333,8 @@ class DebateWorld(World):
         return prompts.instructions(cfg.rounds, cfg.group_size, cfg.chat_turns)
 
     def render_observations(self, obs: ObsBatch) -> list[str]:
-        """Statement, round, own last private opinion, recent group posts and the chat."""
+        """Statement, round, recent group posts, the chat, the stage's task, own latest private
+        opinion and the answer format (:func:`socium.worlds.debate.prompts.render`)."""
         return prompts.render(self, obs)
 
     def decode_actions(self, obs: ObsBatch, decisions: Sequence[ActionSpec | None]) -> ActionBatch:

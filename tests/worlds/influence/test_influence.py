@@ -188,6 +188,40 @@ def test_run_directory(tmp_path):
     run = socium.run(_cfg(steps=5), out=tmp_path / "r", seed=6)
     msgs = run.table("campaign_messages")
     assert len(msgs) == 10 and set(msgs["side"]) == {"misinformation", "correction"}
+    assert set(msgs["judged_by"]) == {"rules"}
+    assert np.allclose(msgs["potency"], msgs["potency_rule"])
     assert (msgs["cost"] <= msgs["remaining"] + msgs["cost"] + 1e-12).all()
     assert (run.dir / "plots" / "shares.png").exists()
     assert set(run.agents["role"]) == {"resident", "misinformation", "correction"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "judged_by"),
+    [('{"action": "score", "misinformation": 0.9, "correction": 0.05}', "judge"), ("no", "rules")],
+)
+def test_llm_judge_scores_are_recorded_and_used(tmp_path, answer, judged_by):
+    """The judge agent's scores set the potency (and so the cost); a fallback is left to the
+    rule judge, and the table says which judged each message, next to the rule's score."""
+    cfg = {
+        **_cfg(steps=3, judge_agent=2),
+        "policy": {
+            "kind": "mixed",
+            "groups": [{"select": {"ids": [2, 3]}, "policy": {"kind": "llm", "reask": False}}],
+        },
+        "llm": {"backend": "mock", "mock": {"mode": "cycle", "texts": [answer]}},
+    }
+    run = socium.run(cfg, out=tmp_path / judged_by)
+    msgs = run.table("campaign_messages")
+    assert len(msgs) == 6 and set(msgs["judged_by"]) == {judged_by}
+    assert np.allclose(msgs["potency_rule"], rule_potency(msgs["text"].tolist()))
+    if judged_by == "judge":
+        assert msgs.groupby("side")["potency"].agg(set).to_dict() == {
+            "misinformation": {0.9},
+            "correction": {0.05},
+        }
+        assert np.allclose(msgs["cost"], 0.1 + msgs["potency_effective"])
+        assert (msgs.query("side == 'misinformation'")["potency_effective"] == 0.9).all()
+        assert run.final["llm_fallbacks"] == 0
+    else:
+        assert np.allclose(msgs["potency"], msgs["potency_rule"])
+        assert run.final["llm_fallbacks"] == 3

@@ -64,7 +64,19 @@ _METRICS = {
 }
 
 #: Columns of the ``campaign_messages`` table (the engine adds ``step``).
-MESSAGE_COLUMNS = ("side", "sender", "text", "potency", "potency_effective", "cost", "remaining")
+MESSAGE_COLUMNS = (
+    "side",
+    "sender",
+    "text",
+    "judged_by",
+    "potency",
+    "potency_rule",
+    "potency_effective",
+    "cost",
+    "remaining",
+)
+#: The float columns of ``campaign_messages``.
+_FLOAT_COLUMNS = MESSAGE_COLUMNS[4:]
 
 
 class InfluenceWorld(World):
@@ -199,8 +211,8 @@ class InfluenceWorld(World):
         """Judge unjudged messages with the rule judge, then apply the budget rule."""
         sent = np.array([bool(m) for m in self.messages])
         missing = np.isnan(self.judged)
-        if missing.any():
-            self.judged[missing] = rule_potency([self.messages[c] for c in np.flatnonzero(missing)])
+        rule = rule_potency(self.messages)
+        self.judged[missing] = rule[missing]
         cfg = self.config
         eff, cost = settle_budget(
             np.where(sent, self.judged, 0.0),
@@ -221,7 +233,9 @@ class InfluenceWorld(World):
                     _SIDES[c],
                     int(self.campaigns[c]),
                     str(self.messages[c]),
+                    "rules" if missing[c] else "judge",
                     float(self.judged[c]),
+                    float(rule[c]),
                     float(self.effective[c]),
                     float(cost[c]),
                     float(self.remaining()[c]),
@@ -325,8 +339,10 @@ class InfluenceWorld(World):
         return self._current().decode(self, obs, decisions)
 
     def drain_tables(self) -> dict[str, Table]:
-        """``campaign_messages``: every sent message with its judged and effective potency,
-        its cost and the resources left."""
+        """``campaign_messages``: every sent message, who judged it (``judged_by``:
+        ``judge``, the judge agent, or ``rules``, the rule judge: no judge agent, or its
+        fallback), its judged potency, the rule judge's potency of the same text
+        (``potency_rule``), the effective potency, its cost and the resources left."""
         rows, self._rows = self._rows, {k: [] for k in MESSAGE_COLUMNS}
         if not rows["side"]:
             return {}
@@ -335,7 +351,8 @@ class InfluenceWorld(World):
                 "side": np.array(rows["side"], dtype=np.str_),
                 "sender": np.array(rows["sender"], dtype=np.int64),
                 "text": np.array(rows["text"], dtype=np.str_),
-                **{k: np.array(rows[k], dtype=np.float64) for k in MESSAGE_COLUMNS[3:]},
+                "judged_by": np.array(rows["judged_by"], dtype=np.str_),
+                **{k: np.array(rows[k], dtype=np.float64) for k in _FLOAT_COLUMNS},
             }
         }
 

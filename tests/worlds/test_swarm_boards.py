@@ -406,3 +406,18 @@ def test_shape_distance_is_the_minimum_over_all_translations(monkeypatch):
     monkeypatch.setattr(metrics, "EXACT_WORK", 0)
     d, off = metrics.shape_distance(square + np.array([5, 3]), square)
     assert d == 0 and off.tolist() == [5, 3]
+
+
+def test_distance_rows_are_searched_once_per_goal_set_within_the_budget(monkeypatch):
+    paths = GridPaths(maze_terrain(10, 10, 4, True))
+    goals = np.array([[5, 1], [1, 1]])
+    first = paths.distances(goals)
+    assert paths.distances(goals) is first and not first.flags.writeable
+    assert paths.distances(goals[:1]) is not first  # another goal set
+    np.testing.assert_array_equal(paths.distances(goals[:1])[0], first[0])
+    monkeypatch.setattr(GridPaths, "CACHE_BYTES", first.nbytes)  # room for one set only
+    paths = GridPaths(maze_terrain(10, 10, 4, True))
+    a = paths.distances(goals)
+    paths.distances(goals[:1])
+    assert paths.distances(goals) is not a  # evicted, searched again
+    assert paths._cached_bytes <= first.nbytes

@@ -13,9 +13,9 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 
-from socium.worlds.swarm.grid import DIRS, EMPTY, FOOD, NEST, RIGHT, STAY, UP
+from socium.worlds.swarm.grid import DIRS, EMPTY, FOOD, NEST, RIGHT, STAY, UP, WALL
 
-__all__ = ["GridPaths"]
+__all__ = ["GridPaths", "floor_paths"]
 
 _MOVES = np.arange(UP, RIGHT + 1)
 
@@ -37,6 +37,9 @@ class GridPaths:
 
     #: Goals whose distance rows are held at once by :meth:`toward`.
     CHUNK = 256
+    #: Bytes of distance rows kept for repeated goal sets (the board never changes, so a
+    #: row stays valid; the oldest rows are dropped first).
+    CACHE_BYTES = 32 * 2**20
 
     def __init__(self, terrain: np.ndarray):
         self.shape = h, w = terrain.shape
@@ -55,12 +58,29 @@ class GridPaths:
         self.graph = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(h * w, h * w)).maximum(
             sparse.csr_matrix((np.ones(len(r)), (c, r)), shape=(h * w, h * w))
         )
+        self._cache: dict[bytes, np.ndarray] = {}
+        self._cached_bytes = 0
 
     def distances(self, goals: np.ndarray) -> np.ndarray:
-        """``(m, H * W)`` hop counts from each goal cell (``inf`` where unreachable)."""
+        """``(m, H * W)`` hop counts from each goal cell (``inf`` where unreachable).
+
+        Results are kept per goal set (up to :attr:`CACHE_BYTES`, read-only): static goals
+        such as the food and nest cells, or a flock's target cells, are searched once per run.
+        """
         goals = np.asarray(goals, dtype=np.int64).reshape(-1, 2)
         flat = goals[:, 0] * self.shape[1] + goals[:, 1]
-        return np.atleast_2d(dijkstra(self.graph, directed=False, indices=flat, unweighted=True))
+        key = flat.tobytes()
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        dist = np.atleast_2d(dijkstra(self.graph, directed=False, indices=flat, unweighted=True))
+        dist.setflags(write=False)
+        while self._cache and self._cached_bytes + dist.nbytes > self.CACHE_BYTES:
+            self._cached_bytes -= self._cache.pop(next(iter(self._cache))).nbytes
+        if dist.nbytes <= self.CACHE_BYTES:
+            self._cache[key] = dist
+            self._cached_bytes += dist.nbytes
+        return dist
 
     def toward(
         self, pos: np.ndarray, goal: np.ndarray, u: np.ndarray, rand: np.ndarray
@@ -70,8 +90,8 @@ class GridPaths:
         Among the moves UP, DOWN, LEFT, RIGHT (in that order) whose cell is one hop closer to
         the goal, the :math:`\lfloor u k\rfloor`-th of the :math:`k` is taken; an agent on its
         goal stays; ``rand`` is taken where there is no goal (``(-1, -1)``) or it is off the
-        board or unreachable. On a board without interior walls this is the greedy Manhattan rule of
-        :func:`~socium.worlds.swarm.tasks.toward` with the same draws.
+        board or unreachable. On a board without interior walls this is the greedy Manhattan
+        rule of :func:`~socium.worlds.swarm.tasks.toward` with the same draws.
 
         Parameters
         ----------
@@ -113,3 +133,9 @@ class GridPaths:
         move = np.where(np.isfinite(here), move, out[rows])
         out[rows] = move
         return out
+
+
+def floor_paths(terrain: np.ndarray) -> GridPaths | None:
+    """:class:`GridPaths` of ``terrain``, or ``None`` when its interior has no wall (the rule
+    baselines then use Manhattan distances, which equal the geodesic ones there)."""
+    return GridPaths(terrain) if (terrain[1:-1, 1:-1] == WALL).any() else None

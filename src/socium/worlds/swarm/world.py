@@ -31,7 +31,6 @@ from socium.worlds.swarm.grid import (
     OBJECT,
     STAY,
     SWITCH,
-    WALL,
     local_views,
     render_view,
 )
@@ -43,7 +42,7 @@ from socium.worlds.swarm.metrics import (
     message_similarity,
     stay_share,
 )
-from socium.worlds.swarm.paths import GridPaths
+from socium.worlds.swarm.paths import GridPaths, floor_paths
 from socium.worlds.swarm.physics import apply_shifts, resolve_pushes
 from socium.worlds.swarm.tasks import TASKS, Task
 
@@ -154,11 +153,13 @@ class SwarmWorld(World):
         self.mass = np.full(n, config.agent_mass)
         self.static = np.zeros(n, dtype=bool)
         self.body_code = np.zeros(0, dtype=np.int8)
-        self._paths: GridPaths | bool | None = False
+        self._menu: ActionMenu | None = None
         self.score = 0.0
         self.round = 0
         self.task: Task = TASKS[config.model]()
         self.task.setup(self, rng)
+        #: Shortest paths on the static board (``None`` without interior walls).
+        self.paths: GridPaths | None = floor_paths(self.terrain)
         k, h = config.view, config.memory
         self.visits = np.zeros((self.height, self.width), dtype=np.int64)
         np.add.at(self.visits, (self.pos[:, 0], self.pos[:, 1]), 1)
@@ -201,15 +202,6 @@ class SwarmWorld(World):
             shapes += scatter_objects(free, cfg.objects, cfg.object_cells, rng)
         for cells in shapes:
             self.add_body(cells, OBJECT)
-
-    @property
-    def paths(self) -> GridPaths | None:
-        """Shortest paths on the static board, ``None`` on boards without interior walls
-        (where the rule baselines use Manhattan distances)."""
-        if self._paths is False:
-            inner = self.terrain[1:-1, 1:-1]
-            self._paths = GridPaths(self.terrain) if (inner == WALL).any() else None
-        return self._paths  # type: ignore[return-value]
 
     def default_schedule(self) -> ScheduleSpec:
         """Synchronous: all agents act every round."""
@@ -282,7 +274,7 @@ class SwarmWorld(World):
     # ------------------------------------------------------------------ LLM interface
     def action_menu(self) -> ActionMenu:
         """``act``: the task's moves and the message limit (built once per world)."""
-        if getattr(self, "_menu", None) is None:
+        if self._menu is None:
             self._menu = llm.make_menu(self)
         return self._menu
 
@@ -463,7 +455,7 @@ class SwarmWorld(World):
         self.mass = np.array(state["mass"], dtype=f64)
         self.static = np.array(state["static"], dtype=bool)
         self.body_code = np.array(state["body_code"], dtype=np.int8)
-        self._paths = False
+        self.paths = floor_paths(self.terrain)
         self.visits = np.array(state["visits"], dtype=i64)
         self.adj = np.array(state["adj"], dtype=bool)
         self.hist_view = np.array(state["hist_view"], dtype=np.int8)
